@@ -1,0 +1,45 @@
+# make run   - create .venv, install, migrate the SQLite database, seed, serve on :5000
+# make test  - install test dependencies and run the whole suite
+# make bench - run the benchmark scripts under tests/perf/
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := spendsense
+
+.PHONY: run test bench lint install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python tests/perf/bench_v1.py
+
+lint: install-test
+	$(BIN)/ruff check spendsense tests
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

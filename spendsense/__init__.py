@@ -1,0 +1,72 @@
+"""SpendSense: a self-hosted personal-finance tracker."""
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+
+from spendsense.config import DEV_SECRET_KEY, config_class_from_env, normalise_database_url
+from spendsense.extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+
+
+def _load_config(app, config):
+    app.config.from_object(config_class_from_env())
+    if isinstance(config, Mapping):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    if app.config.get("REQUIRE_REAL_SECRET"):
+        secret = app.config.get("SECRET_KEY") or ""
+        if secret == DEV_SECRET_KEY or len(secret) < 16:
+            raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        os.makedirs(app.instance_path, exist_ok=True)
+        uri = "sqlite:///" + os.path.join(app.instance_path, "spendsense.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+
+
+def create_app(config=None):
+    """Build the app: config -> extensions -> blueprints -> errors -> cli.
+
+    ``config`` may be a mapping, or a class/object whose upper-case attributes apply.
+    The database schema is never created here: ``flask db upgrade`` is a deploy step.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    _load_config(app, config)
+
+    from spendsense.jsonio import DecimalJSONProvider
+
+    app.json = DecimalJSONProvider(app)
+    # "/api/v1/token/check" and "/api/v1/token/check/" reach the same view, no redirect.
+    app.url_map.strict_slashes = False
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from spendsense.db_setup import configure_engine
+
+    with app.app_context():
+        configure_engine(db.engine, app)
+
+    from spendsense import models  # noqa: F401  (registers every table on the metadata)
+    from spendsense.api import bp as api_bp
+    from spendsense.web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+
+    from spendsense.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from spendsense.cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,189 @@
+"""SpendSense v1 routes. Creates answer GET with a query string (the documented
+contract) and POST with form or JSON fields alike."""
+
+from datetime import timedelta
+
+from flask import current_app, g, jsonify
+
+from spendsense import money
+from spendsense.api.params import merged
+from spendsense.api.v1 import bp, error, serializers
+from spendsense.extensions import limiter
+from spendsense.services import (
+    accounts,
+    categories,
+    reports,
+    tokens,
+    transaction_queries,
+    transactions,
+    users,
+    validation,
+)
+from spendsense.services.errors import AuthenticationFailed, Invalid
+from spendsense.services.scope import ledger_for
+
+CREATE_METHODS = ["GET", "POST"]
+TYPE_ERROR = 'The type parameter must be either "spent" or "earn"!'
+DATE_ERROR = "Invalid date format. Use ISO 8601 (e.g., 2024-06-01T00:00:00)"
+AMOUNT_FORMAT_ERROR = "Invalid amount format. Must be a number."
+TOKEN_NAME = "Obtained through /api/v1/token/"
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/token/", methods=["POST"])
+@limiter.limit(_login_limit, deduct_when=lambda response: response.status_code == 400)
+def obtain_token():
+    data = merged()
+    missing = {field: ["This field is required."] for field in ("username", "password")
+               if not str(data.get(field) or "").strip()}
+    if missing:
+        return jsonify(missing), 400
+    try:
+        user = users.authenticate(data.get("username"), data.get("password"))
+    except AuthenticationFailed as exc:
+        return jsonify({"non_field_errors": [exc.message]}), 400
+    _token, secret = tokens.issue(user.id, TOKEN_NAME)
+    return jsonify({"token": secret})
+
+
+@bp.route("/token/check/")
+def check_token():
+    return jsonify({"status": "valid", "user": g.user.username})
+
+
+@bp.route("/accounts/")
+@bp.route("/accounts/get/")
+def list_accounts():
+    rows = accounts.list_accounts(ledger_for(g.user))
+    if not rows:
+        return error("Accounts cannot be found", 404)
+    return jsonify({"user": g.user.username, "accounts": [serializers.account(a) for a in rows]})
+
+
+@bp.route("/accounts/create/", methods=CREATE_METHODS)
+def create_account():
+    data = merged()
+    name = data.get("account")
+    if not isinstance(name, str) or not name.strip():
+        return error("account parameter is required", 400)
+    ledger_id = ledger_for(g.user, write=True)
+    currency = validation.currency(data.get("currency") or accounts.ledger_currency(ledger_id))
+    amount = data.get("amount")
+    if amount in (None, ""):
+        amount = "0"
+    _check_number(amount)
+    account = accounts.create_account(ledger_id, name, opening_balance=amount, currency=currency,
+                                      type=data.get("type") or "bank")
+    return jsonify({"status": "ok", "id": account.id})
+
+
+def _check_number(value):
+    """The documented message for anything that is not a plain number; size and
+    decimals are checked later against the account's currency, with their own message."""
+    if not money.is_number(value):
+        raise Invalid.field("amount", AMOUNT_FORMAT_ERROR)
+
+
+def _moment(value, field, *, end_of_day):
+    try:
+        return validation.parse_datetime(value, field, end_of_day=end_of_day)
+    except Invalid as exc:
+        raise Invalid.field(field, DATE_ERROR) from exc
+
+
+@bp.route("/transactions/")
+def list_transactions():
+    data = merged()
+    ledger_id = ledger_for(g.user)
+    now = users.local_now(ledger_id)
+    start = _moment(data["from"], "from", end_of_day=False) if data.get("from") else now - timedelta(days=30)
+    end = _moment(data["to"], "to", end_of_day=True) if data.get("to") else now
+    config = current_app.config
+    limit = validation.integer(data.get("limit", config["V1_TRANSACTIONS_DEFAULT_LIMIT"]), "limit",
+                               minimum=1, maximum=config["V1_TRANSACTIONS_MAX_LIMIT"])
+    offset = validation.integer(data.get("offset", 0), "offset", minimum=0, maximum=10**9)
+    flt = transaction_queries.TransactionFilter(start=start, end=end)
+    rows, has_more = transaction_queries.page(ledger_id, flt, limit=limit, offset=offset)
+    if not rows:
+        return error("Transactions cannot be found", 404)
+    body = {"user": g.user.username, "transactions": [serializers.transaction(t) for t in rows],
+            "has_more": has_more}
+    if has_more:
+        body["next_offset"] = offset + limit
+    return jsonify(body)
+
+
+@bp.route("/transactions/create/", methods=CREATE_METHODS)
+def create_transaction():
+    data = merged()
+    kind = data.get("type")
+    if kind not in ("spent", "earn"):
+        return error(TYPE_ERROR, 400)
+    for field in ("account", "category", "amount"):
+        value = data.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return error(f"{field} parameter is required", 400)
+    _check_number(data["amount"])
+    ledger_id = ledger_for(g.user, write=True)
+    account = accounts.find_by_name(ledger_id, data["account"]) if isinstance(data["account"], str) else None
+    if account is None:
+        return error("Account not found!", 404)
+    category = categories.find_by_value(ledger_id, data["category"], kind)
+    if category is None:
+        return error("Category not found!", 404)
+    amount = validation.amount(data["amount"], account.currency, allow_negative=False)
+    if amount == 0:
+        raise Invalid.field("amount", "Amount must be greater than zero.")
+    occurred_at = _moment(data["date"], "date", end_of_day=False) if data.get("date") else None
+    txn = transactions.create_transaction(
+        ledger_id, account_id=account.id, amount=-amount if kind == "spent" else amount,
+        category_id=category.id, occurred_at=occurred_at, description=data.get("description"),
+        source="api",
+    )
+    return jsonify({"status": "ok", "id": txn.id})
+
+
+@bp.route("/categories/")
+@bp.route("/categories/get/")
+def list_categories():
+    data = merged()
+    kind = data.get("type") or None
+    if kind not in (None, "spent", "earn"):
+        return error('Invalid type parameter. Must be "spent", "earn", or omitted.', 400)
+    own = data.get("user") or None
+    if own is not None:
+        if str(own).lower() not in ("true", "false"):
+            return error('Invalid user parameter. Must be "true", "false", or omitted.', 400)
+        own = str(own).lower() == "true"
+    rows = categories.list_categories(ledger_for(g.user), kind=kind, own=own)
+    if not rows:
+        return error("Categories cannot be found", 404)
+    return jsonify({"user": g.user.username, "categories": [serializers.category(c) for c in rows]})
+
+
+@bp.route("/categories/create/", methods=CREATE_METHODS)
+def create_category():
+    data = merged()
+    kind = data.get("type")
+    if kind not in ("spent", "earn"):
+        return error(TYPE_ERROR, 400)
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return error("name parameter is required", 400)
+    icon = data.get("icon")
+    if not isinstance(icon, str) or not icon.strip():
+        return error(categories.BAD_ICON, 400)
+    category = categories.create_category(ledger_for(g.user, write=True), name, icon, kind)
+    return jsonify({"status": "ok", "id": category.id})
+
+
+@bp.route("/profile-data/")
+def profile_data():
+    ledger_id = ledger_for(g.user)
+    base = g.user.base_currency
+    everything = reports.all_time_totals(ledger_id)
+    others = [t for t in everything if t.currency != base]
+    return jsonify(serializers.profile(g.user, reports.totals_in(ledger_id, base), others))

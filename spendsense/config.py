@@ -1,0 +1,90 @@
+"""Configuration classes, driven by environment variables.
+
+`create_app()` picks a class from ``SPENDSENSE_ENV`` (development, testing, production)
+and then applies the ``config`` argument on top, so tests and scripts can override any
+key without touching the environment.
+"""
+
+import os
+
+DEV_SECRET_KEY = "dev-insecure-secret-change-me"
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _bool(name, default):
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url):
+    """Point plain ``postgres://`` / ``postgresql://`` URLs at psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
+    # None means "a SQLite file in the instance folder", resolved in create_app.
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = int(_env("SPENDSENSE_SQLITE_BUSY_TIMEOUT_MS", "30000"))
+
+    DEFAULT_CURRENCY = _env("SPENDSENSE_DEFAULT_CURRENCY", "EUR").upper()
+    DEFAULT_TIMEZONE = _env("SPENDSENSE_DEFAULT_TIMEZONE", "UTC")
+    DEFAULT_LOCALE = _env("SPENDSENSE_DEFAULT_LOCALE", "en_GB")
+
+    RATELIMIT_ENABLED = _bool("SPENDSENSE_RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = _env("SPENDSENSE_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed logins per client address; successful ones are not counted.
+    LOGIN_RATE_LIMIT = _env("SPENDSENSE_LOGIN_RATE_LIMIT", "10 per minute")
+
+    # How often an API token's "last used" column may be written.
+    TOKEN_TOUCH_SECONDS = 60
+    # v1 transaction lists: rows per response when the client does not ask.
+    V1_TRANSACTIONS_DEFAULT_LIMIT = 1000
+    V1_TRANSACTIONS_MAX_LIMIT = 10000
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    JSON_SORT_KEYS = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    REQUIRE_REAL_SECRET = True
+    SESSION_COOKIE_SECURE = _bool("SPENDSENSE_SECURE_COOKIES", True)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class_from_env():
+    name = _env("SPENDSENSE_ENV", "development").lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"SPENDSENSE_ENV must be one of {sorted(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

@@ -1,0 +1,134 @@
+"""Keeping cached balances and monthly totals equal to the transactions they summarise.
+
+Every change to a live transaction calls ``apply`` twice: once with sign -1 for what
+the row was, once with +1 for what it is. Both writes are single SQL statements
+(``balance = balance + :delta`` and an upsert adding to the month's row), so writers
+running at the same time cannot overwrite each other's sums.
+"""
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from spendsense.extensions import db
+from spendsense.models import Account, MonthlyTotal, Transaction
+
+_SUMMED = ("spent", "earned", "transferred", "count")
+
+
+def month_of(moment):
+    return moment.date().replace(day=1)
+
+
+def _split(amount, is_transfer):
+    """(spent, earned, transferred) for one transaction; transfers are neither."""
+    if is_transfer:
+        return 0, 0, amount
+    if amount < 0:
+        return -amount, 0, 0
+    return 0, amount, 0
+
+
+def apply(*, ledger_id, account_id, occurred_at, amount, is_transfer, sign):
+    """Add (sign=+1) or remove (sign=-1) one transaction's effect."""
+    session = db.session
+    session.flush()
+    session.execute(
+        update(Account)
+        .where(Account.id == account_id)
+        .values(balance=Account.balance + sign * amount)
+        .execution_options(synchronize_session=False)
+    )
+    spent, earned, transferred = _split(amount, is_transfer)
+    values = {
+        "ledger_id": ledger_id, "account_id": account_id, "month": month_of(occurred_at),
+        "spent": sign * spent, "earned": sign * earned, "transferred": sign * transferred,
+        "count": sign,
+    }
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = MonthlyTotal.__table__
+    statement = insert(table).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.account_id, table.c.month],
+        set_={name: table.c[name] + statement.excluded[name] for name in _SUMMED},
+    )
+    session.execute(statement)
+
+
+def apply_transaction(txn, sign):
+    apply(ledger_id=txn.ledger_id, account_id=txn.account_id, occurred_at=txn.occurred_at,
+          amount=txn.amount, is_transfer=txn.transfer_id is not None, sign=sign)
+
+
+def adjust_opening(account_id, delta):
+    db.session.execute(
+        update(Account).where(Account.id == account_id)
+        .values(balance=Account.balance + delta).execution_options(synchronize_session=False)
+    )
+
+
+def forget_account(account_id):
+    db.session.execute(delete(MonthlyTotal).where(MonthlyTotal.account_id == account_id))
+
+
+def recompute(session, *, fix=False):
+    """Compare every cached balance and monthly total with the transactions.
+
+    Returns a list of human-readable differences; with ``fix`` the caches are rewritten.
+    Used by ``flask check-balances``; it scans everything, so it is not for requests.
+    """
+    problems = []
+    live = Transaction.deleted_at.is_(None)
+    sums = dict(session.execute(
+        select(Transaction.account_id, func.coalesce(func.sum(Transaction.amount), 0))
+        .where(live).group_by(Transaction.account_id)
+    ).all())
+    accounts = session.scalars(select(Account).where(Account.deleted_at.is_(None)).order_by(Account.id))
+    for account in accounts:
+        expected = account.opening_balance + int(sums.get(account.id, 0))
+        if account.balance != expected:
+            problems.append(
+                f"account {account.id} ({account.name}): cached balance {account.balance}, "
+                f"transactions give {expected} (minor units)"
+            )
+            if fix:
+                account.balance = expected
+
+    expected_months = {}
+    rows = session.execute(
+        select(Transaction.ledger_id, Transaction.account_id, Transaction.occurred_at,
+               Transaction.amount, Transaction.transfer_id)
+        .join(Account, Account.id == Transaction.account_id)
+        .where(live, Account.deleted_at.is_(None))
+        .execution_options(yield_per=10_000)
+    )
+    for ledger_id, account_id, occurred_at, amount, transfer_id in rows:
+        key = (account_id, month_of(occurred_at))
+        entry = expected_months.setdefault(key, [ledger_id, 0, 0, 0, 0])
+        spent, earned, transferred = _split(amount, transfer_id is not None)
+        entry[1] += spent
+        entry[2] += earned
+        entry[3] += transferred
+        entry[4] += 1
+    stored = {(m.account_id, m.month): m for m in session.scalars(
+        select(MonthlyTotal).join(Account, Account.id == MonthlyTotal.account_id)
+        .where(Account.deleted_at.is_(None)))}
+    for key in sorted(set(expected_months) | set(stored)):
+        ledger_id, spent, earned, transferred, count = expected_months.get(key, [None, 0, 0, 0, 0])
+        row = stored.get(key)
+        have = (row.spent, row.earned, row.transferred, row.count) if row else (0, 0, 0, 0)
+        if have != (spent, earned, transferred, count):
+            problems.append(
+                f"monthly total account {key[0]} {key[1]:%Y-%m}: cached {have}, "
+                f"transactions give {(spent, earned, transferred, count)}"
+            )
+            if fix:
+                if row is None:
+                    session.add(MonthlyTotal(ledger_id=ledger_id, account_id=key[0], month=key[1],
+                                             spent=spent, earned=earned, transferred=transferred,
+                                             count=count))
+                else:
+                    row.spent, row.earned, row.transferred, row.count = spent, earned, transferred, count
+    if fix:
+        session.commit()
+    return problems

@@ -1,0 +1,184 @@
+"""Categories: the 17 system ones every ledger sees, and each ledger's own."""
+
+import re
+
+import emoji
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from spendsense.extensions import db
+from spendsense.models import CATEGORY_KINDS, Category, CategoryRule, Transaction
+from spendsense.models.base import utcnow
+from spendsense.services import validation
+from spendsense.services.errors import Forbidden, Invalid, NotFound
+from spendsense.services.uow import write_transaction
+
+DUPLICATE_NAME = "A category with this name already exists."
+BAD_ICON = "Icon must be a single valid emoji."
+_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def slugify(name):
+    """The category's value: lower-case words joined by underscores (unicode kept)."""
+    return re.sub(r"[\W_]+", "_", name.lower()).strip("_")
+
+
+def check_icon(icon):
+    if not isinstance(icon, str) or not emoji.is_emoji(icon.strip()):
+        raise Invalid.field("icon", BAD_ICON)
+    return icon.strip()
+
+
+def visible(ledger_id):
+    """System categories plus the ledger's own."""
+    return select(Category).where(or_(Category.ledger_id.is_(None), Category.ledger_id == ledger_id))
+
+
+def list_categories(ledger_id, *, kind=None, own=None):
+    """own=True: only the ledger's; own=False: only system ones; None: both."""
+    query = visible(ledger_id)
+    if kind is not None:
+        query = query.where(Category.kind == kind)
+    if own is True:
+        query = query.where(Category.ledger_id == ledger_id)
+    elif own is False:
+        query = query.where(Category.ledger_id.is_(None))
+    return db.session.scalars(
+        query.order_by(Category.kind.desc(), Category.ledger_id.is_not(None), Category.id)
+    ).all()
+
+
+def get_visible(ledger_id, category_id):
+    if not isinstance(category_id, int) or not 0 < category_id <= validation.MAX_ID:
+        raise NotFound("Category not found!")
+    category = db.session.scalars(visible(ledger_id).where(Category.id == category_id)).first()
+    if category is None:
+        raise NotFound("Category not found!")
+    return category
+
+
+def get_own(ledger_id, category_id):
+    category = get_visible(ledger_id, category_id)
+    if category.is_system:
+        raise Forbidden("System categories cannot be changed.")
+    return category
+
+
+def find_by_value(ledger_id, value, kind):
+    """The ledger's own category with this value and kind, else the system one, else None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    key = value.strip().lower()
+    rows = db.session.scalars(
+        visible(ledger_id).where(Category.kind == kind, Category.value == key)
+        .order_by(Category.ledger_id.is_(None))
+    ).all()
+    return rows[0] if rows else None
+
+
+def _taken(ledger_id, kind, value, exclude_id=None):
+    query = visible(ledger_id).where(Category.kind == kind, Category.value == value)
+    if exclude_id is not None:
+        query = query.where(Category.id != exclude_id)
+    return db.session.scalars(query).first() is not None
+
+
+def _clean_parent(ledger_id, parent_id, kind, self_id=None):
+    if parent_id in (None, ""):
+        return None
+    parent = get_visible(ledger_id, validation.identifier(parent_id, "parent"))
+    if parent.kind != kind:
+        raise Invalid.field("parent", "The parent category must be of the same type.")
+    seen = set()
+    node = parent
+    while node is not None:
+        if node.id == self_id or node.id in seen:
+            raise Invalid.field("parent", "A category cannot be inside itself.")
+        seen.add(node.id)
+        node = node.parent
+    return parent.id
+
+
+def _clean_colour(colour):
+    if colour in (None, ""):
+        return None
+    if not isinstance(colour, str) or not _COLOUR_RE.match(colour.strip()):
+        raise Invalid.field("colour", "Colour must look like #1a2b3c.")
+    return colour.strip().lower()
+
+
+def create_category(ledger_id, name, icon, kind, *, parent_id=None, colour=None):
+    kind = validation.choice(kind, "type", CATEGORY_KINDS, label="Type")
+    name = validation.text(name, "name", max_length=100, required=True, label="Name")
+    value = slugify(name)
+    if not value:
+        raise Invalid.field("name", "Name must contain a letter or a digit.")
+    icon = check_icon(icon)
+    parent = _clean_parent(ledger_id, parent_id, kind)
+    colour = _clean_colour(colour)
+    if _taken(ledger_id, kind, value):
+        raise Invalid.field("name", DUPLICATE_NAME)
+    try:
+        with write_transaction() as session:
+            category = Category(ledger_id=ledger_id, name=name, value=value, icon=icon, kind=kind,
+                                parent_id=parent, colour=colour)
+            session.add(category)
+    except IntegrityError as exc:
+        raise Invalid.field("name", DUPLICATE_NAME) from exc
+    return category
+
+
+def update_category(ledger_id, category_id, *, name=None, icon=None, parent_id=None, colour=None,
+                    clear_parent=False):
+    with write_transaction():
+        category = get_own(ledger_id, category_id)
+        if name is not None:
+            name = validation.text(name, "name", max_length=100, required=True, label="Name")
+            value = slugify(name)
+            if not value:
+                raise Invalid.field("name", "Name must contain a letter or a digit.")
+            if _taken(ledger_id, category.kind, value, exclude_id=category.id):
+                raise Invalid.field("name", DUPLICATE_NAME)
+            category.name, category.value = name, value
+        if icon is not None:
+            category.icon = check_icon(icon)
+        if clear_parent:
+            category.parent_id = None
+        elif parent_id is not None:
+            category.parent_id = _clean_parent(ledger_id, parent_id, category.kind, self_id=category.id)
+        if colour is not None:
+            category.colour = _clean_colour(colour)
+    return category
+
+
+def delete_category(ledger_id, category_id, *, move_to_id=None):
+    """Delete an own category; its transactions move to ``move_to_id`` or become
+    uncategorised, and its sub-categories move up to its parent."""
+    with write_transaction() as session:
+        category = get_own(ledger_id, category_id)
+        target = None
+        if move_to_id not in (None, ""):
+            target = get_visible(ledger_id, validation.identifier(move_to_id, "move_to"))
+            if target.id == category.id:
+                raise Invalid.field("move_to", "Choose another category to move the transactions to.")
+        session.execute(
+            update(Transaction)
+            .where(Transaction.ledger_id == ledger_id, Transaction.category_id == category.id)
+            .values(category_id=target.id if target else None, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Category).where(Category.parent_id == category.id)
+            .values(parent_id=category.parent_id).execution_options(synchronize_session=False)
+        )
+        if target is None:
+            session.execute(
+                CategoryRule.__table__.delete().where(CategoryRule.category_id == category.id)
+            )
+        else:
+            session.execute(
+                update(CategoryRule).where(CategoryRule.category_id == category.id)
+                .values(category_id=target.id).execution_options(synchronize_session=False)
+            )
+        session.delete(category)
+    return category

@@ -1,0 +1,51 @@
+"""The one place that scopes queries to a ledger.
+
+Views resolve the caller's ledger with ``ledger_for`` and pass its id to services;
+services fetch rows with ``get_owned`` / ``owned`` so that another ledger's id reads as
+"not found", never as "forbidden" (which would confirm that the id exists).
+"""
+
+from sqlalchemy import select
+
+from spendsense.extensions import db
+from spendsense.models import LedgerMember
+from spendsense.services.errors import Forbidden, NotFound
+from spendsense.services.validation import MAX_ID
+
+WRITE_ROLES = ("owner", "editor")
+
+
+def ledger_for(user, ledger_id=None, *, write=False):
+    """The ledger id the user acts on: the given one if they are a member, else personal."""
+    query = select(LedgerMember).where(LedgerMember.user_id == user.id)
+    if ledger_id is None:
+        query = query.where(LedgerMember.is_personal.is_(True))
+    else:
+        query = query.where(LedgerMember.ledger_id == ledger_id)
+    membership = db.session.scalars(query).first()
+    if membership is None:
+        raise NotFound("Ledger not found")
+    if write and membership.role not in WRITE_ROLES:
+        raise Forbidden("You can only view this ledger.")
+    return membership.ledger_id
+
+
+def owned(model, ledger_id):
+    """A SELECT of the model's live rows in the ledger."""
+    query = select(model).where(model.ledger_id == ledger_id)
+    if hasattr(model, "deleted_at"):
+        query = query.where(model.deleted_at.is_(None))
+    return query
+
+
+def get_owned(model, ledger_id, object_id, *, message="Not found", for_update=False):
+    """The live row with this id in the ledger, or NotFound."""
+    if not isinstance(object_id, int) or isinstance(object_id, bool) or not 0 < object_id <= MAX_ID:
+        raise NotFound(message)
+    query = owned(model, ledger_id).where(model.id == object_id)
+    if for_update:
+        query = query.with_for_update()
+    row = db.session.scalars(query).first()
+    if row is None:
+        raise NotFound(message)
+    return row

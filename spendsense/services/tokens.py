@@ -1,0 +1,89 @@
+"""API tokens: issued with a name, shown once, stored as a SHA-256 of the secret.
+
+One secret works for every dialect (``Token``, ``Bearer`` and ``X-Developer-Key``).
+A SHA-256 suffices for lookup because the secret is 160 random bits, not a password.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from spendsense.extensions import db
+from spendsense.models import ApiToken, User
+from spendsense.models.base import utcnow
+from spendsense.services import validation
+from spendsense.services.errors import NotFound
+from spendsense.services.uow import write_transaction
+
+PREFIX_LENGTH = 6
+MAX_SECRET_LENGTH = 200
+
+
+def _digest(secret):
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def issue(user_id, name, *, expires_at=None):
+    """Create a token. Returns (ApiToken, secret); the secret is never stored."""
+    name = validation.text(name, "name", max_length=100, required=True, label="Token name")
+    secret = secrets.token_hex(20)
+    with write_transaction() as session:
+        token = ApiToken(user_id=user_id, name=name, prefix=secret[:PREFIX_LENGTH],
+                         secret_hash=_digest(secret), created_at=utcnow(), expires_at=expires_at)
+        session.add(token)
+    return token, secret
+
+
+def list_for(user_id):
+    """The user's tokens that still work, newest first."""
+    now = utcnow()
+    return db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None),
+               (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
+
+
+def revoke(user_id, token_id):
+    with write_transaction():
+        token = db.session.scalars(
+            select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id,
+                                   ApiToken.revoked_at.is_(None))
+        ).first() if isinstance(token_id, int) and 0 < token_id <= validation.MAX_ID else None
+        if token is None:
+            raise NotFound("Token not found")
+        token.revoked_at = utcnow()
+    return token
+
+
+def verify(secret):
+    """The user the secret belongs to, or None when it is unknown, revoked or expired."""
+    if not isinstance(secret, str) or not secret or len(secret) > MAX_SECRET_LENGTH:
+        return None
+    now = utcnow()
+    row = db.session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.secret_hash == _digest(secret))
+    ).first()
+    if row is None:
+        return None
+    token, user = row
+    if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
+        return None
+    touch_every = timedelta(seconds=current_app.config["TOKEN_TOUCH_SECONDS"])
+    if token.last_used_at is None or now - token.last_used_at >= touch_every:
+        token_id = token.id
+        with write_transaction() as session:
+            # The WHERE makes concurrent requests write the column once, not each.
+            session.execute(
+                update(ApiToken)
+                .where(ApiToken.id == token_id,
+                       (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at <= now - touch_every))
+                .values(last_used_at=now)
+            )
+        user = db.session.get(User, user.id)
+    return user

@@ -1,0 +1,189 @@
+"""Registering, authenticating and configuring users."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from spendsense.extensions import db
+from spendsense.models import Ledger, LedgerMember, User
+from spendsense.services import validation
+from spendsense.services.errors import AuthenticationFailed, Invalid, NotFound
+from spendsense.services.uow import write_transaction
+
+USERNAME_RE = re.compile(r"^[\w.@+-]+$")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+# Checked against when the user does not exist, so a wrong username costs as long
+# as a wrong password and response times do not reveal which usernames exist.
+_DUMMY_HASH = None
+
+
+def _hash(password):
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def clean_username(value):
+    username = validation.text(value, "username", max_length=150, required=True, label="Username")
+    if not USERNAME_RE.match(username):
+        raise Invalid.field("username", "Username may contain only letters, digits and @ . + - _")
+    return username
+
+
+def clean_email(value):
+    email = validation.text(value, "email", max_length=254, required=True, label="Email")
+    try:
+        result = validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid.field("email", "Enter a valid email address.") from exc
+    return result.normalized.lower()
+
+
+def check_password_rules(password, username=None):
+    if not isinstance(password, str) or not password:
+        raise Invalid.field("password", "Password is required.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid.field("password", f"Password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise Invalid.field("password", f"Password must be at most {MAX_PASSWORD_LENGTH} characters.")
+    if password.isdigit():
+        raise Invalid.field("password", "Password must not be only digits.")
+    if username and password.lower() == username.lower():
+        raise Invalid.field("password", "Password must differ from the username.")
+    return password
+
+
+def clean_timezone(value):
+    name = validation.text(value, "timezone", max_length=64, required=True, label="Time zone")
+    if name not in available_timezones():
+        raise Invalid.field("timezone", "Unknown time zone; use a name like Europe/Kyiv.")
+    return name
+
+
+def username_taken(username):
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(func.lower(User.username) == username.strip().lower())
+    ) > 0
+
+
+def find_by_login(login):
+    """The user whose username (any case) or email matches, or None."""
+    if not isinstance(login, str) or not login.strip() or len(login) > 254:
+        return None
+    key = login.strip().lower()
+    return db.session.scalars(
+        select(User).where(or_(func.lower(User.username) == key, User.email == key))
+    ).first()
+
+
+def register(username, email, password, *, base_currency=None, timezone=None):
+    """Create a user and their personal ledger. Returns the User."""
+    errors = {}
+    cleaned = {}
+    for field, check in (("username", clean_username), ("email", clean_email)):
+        try:
+            cleaned[field] = check(username if field == "username" else email)
+        except Invalid as exc:
+            errors.update(exc.errors)
+    try:
+        check_password_rules(password, cleaned.get("username"))
+    except Invalid as exc:
+        errors.update(exc.errors)
+    try:
+        currency = validation.currency(base_currency or current_app.config["DEFAULT_CURRENCY"], "base_currency")
+    except Invalid as exc:
+        errors.update(exc.errors)
+    try:
+        zone = clean_timezone(timezone or current_app.config["DEFAULT_TIMEZONE"])
+    except Invalid as exc:
+        errors.update(exc.errors)
+    if "username" in cleaned and username_taken(cleaned["username"]):
+        errors["username"] = "This username is already taken."
+    if "email" in cleaned and db.session.scalar(select(User.id).where(User.email == cleaned["email"])):
+        errors["email"] = "An account with this email already exists."
+    if errors:
+        raise Invalid(errors)
+
+    with write_transaction() as session:
+        user = User(username=cleaned["username"], email=cleaned["email"], password_hash=_hash(password),
+                    base_currency=currency, timezone=zone,
+                    locale=current_app.config["DEFAULT_LOCALE"])
+        session.add(user)
+        session.flush()
+        ledger = Ledger(name=f"{cleaned['username']}'s ledger", owner_id=user.id)
+        session.add(ledger)
+        session.add(LedgerMember(ledger=ledger, user=user, role="owner", is_personal=True))
+    return user
+
+
+def authenticate(login, password):
+    """The user for these credentials, or AuthenticationFailed (same for every failure)."""
+    global _DUMMY_HASH
+    user = find_by_login(login)
+    if not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
+        password = ""
+    if user is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = _hash("not-a-real-password")
+        check_password_hash(_DUMMY_HASH, password)
+        raise AuthenticationFailed("Unable to log in with provided credentials.")
+    if not password or not check_password_hash(user.password_hash, password):
+        raise AuthenticationFailed("Unable to log in with provided credentials.")
+    return user
+
+
+def change_password(user_id, current_password, new_password):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found")
+    if not isinstance(current_password, str) or not check_password_hash(user.password_hash, current_password):
+        raise Invalid.field("current_password", "Current password is incorrect.")
+    check_password_rules(new_password, user.username)
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        user.password_hash = _hash(new_password)
+    return user
+
+
+def update_settings(user_id, *, base_currency=None, timezone=None, week_start=None):
+    errors = {}
+    changes = {}
+    if base_currency is not None:
+        try:
+            changes["base_currency"] = validation.currency(base_currency, "base_currency")
+        except Invalid as exc:
+            errors.update(exc.errors)
+    if timezone is not None:
+        try:
+            changes["timezone"] = clean_timezone(timezone)
+        except Invalid as exc:
+            errors.update(exc.errors)
+    if week_start is not None:
+        if str(week_start) not in {str(n) for n in range(7)}:
+            errors["week_start"] = "Week start must be a day number from 0 (Monday) to 6 (Sunday)."
+        else:
+            changes["week_start"] = int(week_start)
+    if errors:
+        raise Invalid(errors)
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound("User not found")
+        for key, value in changes.items():
+            setattr(user, key, value)
+    return user
+
+
+def user_zone(user):
+    return ZoneInfo(user.timezone)
+
+
+def local_now(ledger_id):
+    """Now, as wall-clock time in the time zone of the ledger's owner."""
+    zone = db.session.scalar(select(User.timezone).join(Ledger, Ledger.owner_id == User.id)
+                             .where(Ledger.id == ledger_id)) or "UTC"
+    return datetime.now(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)

@@ -1,0 +1,150 @@
+"""Shape checks shared by services: text, dates, booleans, ids, amounts.
+
+Every check raises ``Invalid`` naming the field, so each dialect can say which input
+was wrong. Text is stripped and refused when it holds control characters (PostgreSQL
+rejects NUL outright, and none of them belongs in a name or a note).
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime, time
+
+from dateutil import parser as dateparser
+
+from spendsense import money
+from spendsense.services.errors import Invalid
+
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2999, 12, 31)
+MAX_ID = 2**63 - 1
+
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def text(value, field, *, max_length, required=False, label=None):
+    """Strip and check a piece of text; empty becomes None unless required."""
+    label = label or field.replace("_", " ").capitalize()
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Invalid.field(field, f"{label} must be text.")
+    value = value.strip()
+    if not value:
+        if required:
+            raise Invalid.field(field, f"{label} is required.")
+        return None
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise Invalid.field(field, f"{label} must not contain control characters.")
+    if len(value) > max_length:
+        raise Invalid.field(field, f"{label} must be at most {max_length} characters.")
+    return value
+
+
+def choice(value, field, choices, *, label=None):
+    label = label or field.replace("_", " ").capitalize()
+    if value not in choices:
+        raise Invalid.field(field, f"{label} must be one of: {', '.join(choices)}.")
+    return value
+
+
+def boolean(value, field, *, default=None):
+    if value is None or value == "":
+        if default is None:
+            raise Invalid.field(field, f"{field} is required.")
+        return default
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise Invalid.field(field, f"{field} must be true or false.")
+
+
+def identifier(value, field):
+    """A database id from user input: a positive integer that fits BIGINT."""
+    if isinstance(value, bool):
+        raise Invalid.field(field, f"{field} must be a positive whole number.")
+    if isinstance(value, int):
+        number = value
+    else:
+        raw = str(value).strip() if value is not None else ""
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+            raise Invalid.field(field, f"{field} must be a positive whole number.")
+        number = int(raw)
+    if not 0 < number <= MAX_ID:
+        raise Invalid.field(field, f"{field} must be a positive whole number.")
+    return number
+
+
+def currency(value, field="currency"):
+    try:
+        return money.normalise_currency(value)
+    except money.MoneyError as exc:
+        raise Invalid.field(field, str(exc)) from exc
+
+
+def amount(value, currency_code, field="amount", *, allow_negative=True):
+    try:
+        return money.parse_amount(value, currency_code, allow_negative=allow_negative)
+    except money.MoneyError as exc:
+        raise Invalid.field(field, str(exc)) from exc
+
+
+def _check_range(day, field):
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise Invalid.field(field, f"{field} must be between {MIN_DATE} and {MAX_DATE}.")
+
+
+def parse_datetime(value, field, *, end_of_day=False):
+    """ISO 8601 date or date-time -> naive datetime (an offset is dropped, not converted:
+    a transaction's time is the wall-clock time its owner typed)."""
+    if isinstance(value, datetime):
+        result = value.replace(tzinfo=None)
+    elif isinstance(value, date):
+        result = datetime.combine(value, time.max if end_of_day else time.min)
+    else:
+        raw = str(value).strip() if value is not None else ""
+        if not _ISO_RE.match(raw):
+            raise Invalid.field(field, f"{field} must be an ISO 8601 date or date-time.")
+        try:
+            result = dateparser.isoparse(raw)
+        except (ValueError, OverflowError) as exc:
+            raise Invalid.field(field, f"{field} must be an ISO 8601 date or date-time.") from exc
+        if len(raw) == 10 and end_of_day:
+            result = datetime.combine(result.date(), time.max)
+        result = result.replace(tzinfo=None)
+    _check_range(result.date(), field)
+    return result
+
+
+def parse_date(value, field):
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        raw = str(value).strip() if value is not None else ""
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", raw):
+            raise Invalid.field(field, f"{field} must be a date like 2024-06-01.")
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError as exc:
+            raise Invalid.field(field, f"{field} must be a date like 2024-06-01.") from exc
+    _check_range(day, field)
+    return day
+
+
+def integer(value, field, *, minimum, maximum, label=None):
+    label = label or field.replace("_", " ").capitalize()
+    if isinstance(value, bool):
+        raise Invalid.field(field, f"{label} must be a whole number.")
+    if not isinstance(value, int):
+        raw = str(value).strip() if value is not None else ""
+        if not re.match(r"^[+-]?\d{1,18}$", raw):
+            raise Invalid.field(field, f"{label} must be a whole number.")
+        value = int(raw)
+    if not minimum <= value <= maximum:
+        raise Invalid.field(field, f"{label} must be between {minimum} and {maximum}.")
+    return value

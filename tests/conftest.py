@@ -1,0 +1,138 @@
+"""Fixtures: an app on a migrated database, emptied before every test.
+
+The suite runs on SQLite by default and on PostgreSQL when
+SPENDSENSE_TEST_DATABASE_URL is set. The schema is built once per run by the real
+Alembic migrations (so they are tested too); each test then starts from empty
+tables plus the seeded system categories.
+"""
+
+import os
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from spendsense import create_app
+from spendsense.config import TestingConfig, normalise_database_url
+from spendsense.extensions import db, limiter
+from spendsense.services import seed, tokens, users
+
+PASSWORD = "correct horse battery"
+
+
+def _database_url(tmp_path_factory):
+    url = os.environ.get("SPENDSENSE_TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def make_app(database_url, **overrides):
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # scrypt is deliberately slow; tests hash many passwords.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "WTF_CSRF_ENABLED": False,
+    }
+    settings.update(overrides)
+    config = type("Config", (TestingConfig,), settings)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    app = make_app(url)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    yield url
+    with app.app_context():
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def empty_database():
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))
+        db.session.execute(text("DELETE FROM sqlite_sequence")) if db.session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first() else None
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        empty_database()
+        seed.seed_system_categories()
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    def _make(username="alice", email=None, password=PASSWORD, **kwargs):
+        return users.register(username, email or f"{username.lower()}@example.com", password, **kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def other_user(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def token(user):
+    _row, secret = tokens.issue(user.id, "tests")
+    return secret
+
+
+@pytest.fixture
+def other_token(other_user):
+    _row, secret = tokens.issue(other_user.id, "tests")
+    return secret
+
+
+@pytest.fixture
+def auth(token):
+    return {"Authorization": f"Token {token}"}
+
+
+@pytest.fixture
+def other_auth(other_token):
+    return {"Authorization": f"Token {other_token}"}
+
+
+@pytest.fixture
+def ledger(user):
+    from spendsense.services.scope import ledger_for
+
+    return ledger_for(user)
