@@ -1,5 +1,9 @@
 # make run   - create .venv, install, migrate the SQLite database, seed, serve on :5000
-# make test  - install test dependencies and run the whole suite
+# make test  - install test dependencies and run the whole suite, browser tests included
+#              (they need Chromium at /usr/bin/chromium: apt-get install chromium
+#              fonts-noto-color-emoji; without it they are skipped unless
+#              SPENDSENSE_REQUIRE_BROWSER=1). Screenshots land in tests/browser/artifacts/.
+# make test-browser - only the browser tests
 # make bench - run the benchmark scripts under tests/perf/
 
 PYTHON ?= python3
@@ -9,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := spendsense
 
-.PHONY: run test bench lint install install-test clean
+.PHONY: run test test-browser bench lint install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +39,9 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+test-browser: install-test
+	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
 bench: install-test
 	$(BIN)/python tests/perf/bench_v1.py
 
@@ -42,4 +49,4 @@ lint: install-test
 	$(BIN)/ruff check spendsense tests
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache tests/browser/artifacts

@@ -43,6 +43,9 @@ def create_app(config=None):
     # "/api/v1/token/check" and "/api/v1/token/check/" reach the same view, no redirect.
     app.url_map.strict_slashes = False
 
+    from spendsense import timing
+
+    timing.init_app(app)  # first, so its hooks wrap every other before/after_request hook
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     login_manager.init_app(app)
@@ -60,7 +63,11 @@ def create_app(config=None):
 
     app.register_blueprint(web_bp)
     app.register_blueprint(api_bp)
-    csrf.exempt(api_bp)
+    # Token-authenticated, never by session cookie, so no CSRF token. Flask-WTF matches
+    # the request's own blueprint ("api.v1"), not its parent: exempt every nested one.
+    for name, blueprint in app.blueprints.items():
+        if name == api_bp.name or name.startswith(api_bp.name + "."):
+            csrf.exempt(blueprint)
 
     from spendsense.errors import register_error_handlers
 

@@ -6,25 +6,27 @@ for a handful of currencies (IQD, LBP, RSD, ...) and storage must follow ISO.
 Rounding happens only at the edges (FX conversion), with ROUND_HALF_EVEN.
 """
 
+import copy
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from babel.numbers import format_currency
+from babel import Locale
 from iso4217 import Currency
 
 # Largest magnitude accepted for one amount, in minor units. A BIGINT column holds
 # 9.2e18, so this leaves room for the sum of thousands of maximal rows in a balance.
 MAX_MINOR = 10**15
 
-_DECIMAL_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+# ASCII digits only: Decimal() would also read Arabic-Indic or full-width digits.
+_DECIMAL_RE = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 
 
 class MoneyError(ValueError):
     """An amount or currency a user gave cannot be used; the message says why."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _currency_table():
     return {c.code: c.exponent for c in Currency if c.exponent is not None}
 
@@ -97,10 +99,17 @@ def parse_amount(value, currency, *, allow_negative=True):
 def to_minor(amount, currency):
     """Decimal -> integer minor units. The amount must already fit the currency."""
     places = exponent(currency)
-    scaled = Decimal(amount).scaleb(places)
-    if scaled != scaled.to_integral_value():
+    number = Decimal(amount)
+    if not number.is_finite():
+        raise MoneyError("Amount must be a number.")
+    # Bound the size first: Decimal arithmetic rounds past 28 digits, which would
+    # silently turn 0.000...01 of a cent on a huge amount into a whole number.
+    if number.adjusted() >= 18:
+        raise MoneyError("Amount is too large.")
+    fitted = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    if fitted != number:
         raise MoneyError(f"Amount has more decimals than {normalise_currency(currency)} allows ({places}).")
-    return int(scaled)
+    return int(fitted.scaleb(places))
 
 
 def from_minor(minor, currency):
@@ -116,7 +125,21 @@ def quantize(amount, currency):
 
 
 def format_money(amount, currency, locale="en_GB"):
-    """Human display with Babel, keeping every stored digit."""
-    return format_currency(
-        Decimal(amount), normalise_currency(currency), locale=locale, decimal_quantization=False
-    )
+    """Human display with Babel, keeping every stored digit.
+
+    Babel pads to CLDR's digits, which differ from ISO's for a few currencies (AFN,
+    IQD, RSD, ...); the pattern is given ISO's so a stored 1234.50 AFN shows its cents.
+    """
+    code = normalise_currency(currency)
+    parsed, pattern = _display_pattern(locale, _currency_table()[code])
+    return pattern.apply(Decimal(amount), parsed, currency=code, currency_digits=False,
+                         decimal_quantization=False)
+
+
+@lru_cache(maxsize=256)
+def _display_pattern(locale, places):
+    """(Locale, currency pattern with ISO digits): parsed once, as pages format many amounts."""
+    parsed = Locale.parse(locale)
+    pattern = copy.copy(parsed.currency_formats["standard"])
+    pattern.frac_prec = (places, places)
+    return parsed, pattern

@@ -2,6 +2,7 @@
 
 from flask import request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 
 INVALID_JSON = "Request body is not valid JSON."
 
@@ -15,11 +16,9 @@ def json_body():
     if not request.is_json or not request.get_data(cache=True):
         return {}
     try:
-        data = request.get_json(force=True, silent=True)
-    except RecursionError as exc:  # deeply nested arrays
+        data = request.get_json(force=True)
+    except (BadRequest, RecursionError) as exc:  # malformed, or deeply nested arrays
         raise BadBody(INVALID_JSON) from exc
-    if data is None:
-        raise BadBody(INVALID_JSON)
     if not isinstance(data, dict):
         raise BadBody("Request body must be a JSON object.")
     return data
@@ -28,7 +27,8 @@ def json_body():
 def merged():
     """Query string, then form fields, then JSON keys; later sources win."""
     values = MultiDict(request.args)
-    values.update(request.form)
+    for key, form_values in request.form.lists():  # update() would append, not replace
+        values.setlist(key, form_values)
     for key, value in json_body().items():
         values[key] = value
     return values

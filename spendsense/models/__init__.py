@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from spendsense.models.audit import AuditEvent
 from spendsense.models.ledger import (
     ACCOUNT_TYPES,
     CATEGORY_KINDS,
@@ -12,10 +13,13 @@ from spendsense.models.ledger import (
     Transaction,
     transaction_labels,
 )
+from spendsense.models.report import Report
+from spendsense.models.shared import BILL_TYPES, NO_CURRENCY, Bill, Member, Project, bill_owers
 from spendsense.models.user import ApiToken, Ledger, LedgerMember, User
 
 __all__ = [
     "ACCOUNT_TYPES", "CATEGORY_KINDS", "Account", "ApiToken", "Category", "CategoryRule",
-    "Institution", "Label", "Ledger", "LedgerMember", "MonthlyTotal", "Transaction", "User",
+    "Institution", "Label", "Ledger", "LedgerMember", "MonthlyTotal", "Report", "Transaction", "User",
     "transaction_labels",
+    "AuditEvent", "BILL_TYPES", "Bill", "Member", "NO_CURRENCY", "Project", "bill_owers",
 ]

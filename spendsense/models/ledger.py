@@ -156,6 +156,8 @@ class Transaction(TimestampMixin, db.Model):
     fx_rate_date = db.Column(db.Date)
     source = db.Column(db.String(10), nullable=False, default="web")
     external_id = db.Column(db.String(255))
+    # The Xpenser folder (models/report.py) the expense is filed in; NULL = unfiled.
+    report_id = db.Column(db.ForeignKey("expense_reports.id", ondelete="SET NULL"), index=True)
     deleted_at = db.Column(db.DateTime)
 
     account = db.relationship("Account")

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from spendsense import money
 from spendsense.extensions import db
@@ -29,24 +30,28 @@ def list_accounts(ledger_id, *, include_archived=True):
     return db.session.scalars(query.order_by(Account.position, Account.id)).all()
 
 
-def get_account(ledger_id, account_id):
-    return get_owned(Account, ledger_id, account_id, message="Account not found!")
+def get_account(ledger_id, account_id, *, for_update=False):
+    return get_owned(Account, ledger_id, account_id, message="Account not found!", for_update=for_update)
+
+
+def _named(ledger_id, name, exclude_id=None):
+    """The live account called ``name``, ignoring case in any script, or None (on SQLite
+    lower() is the Unicode-aware one db_setup registers, matching the unique index)."""
+    query = owned(Account, ledger_id).where(func.lower(Account.name) == name.strip().lower())
+    if exclude_id is not None:
+        query = query.where(Account.id != exclude_id)
+    return db.session.scalars(query.order_by(Account.id)).first()
 
 
 def find_by_name(ledger_id, name):
     """Live account with this name, ignoring case, or None."""
     if not isinstance(name, str) or not name.strip():
         return None
-    return db.session.scalars(
-        owned(Account, ledger_id).where(func.lower(Account.name) == name.strip().lower())
-    ).first()
+    return _named(ledger_id, name)
 
 
 def _name_taken(ledger_id, name, exclude_id=None):
-    query = owned(Account, ledger_id).where(func.lower(Account.name) == name.lower())
-    if exclude_id is not None:
-        query = query.where(Account.id != exclude_id)
-    return db.session.scalars(query).first() is not None
+    return _named(ledger_id, name, exclude_id) is not None
 
 
 def create_account(ledger_id, name, *, type="bank", currency=None, opening_balance="0",
@@ -75,6 +80,17 @@ def create_account(ledger_id, name, *, type="bank", currency=None, opening_balan
     return account
 
 
+def transfer_partner_accounts(account_id):
+    """Ids of the accounts holding the other legs of the account's live transfers."""
+    partner = aliased(Transaction)
+    return set(db.session.scalars(
+        select(partner.account_id).distinct()
+        .join(Transaction, Transaction.transfer_id == partner.id)
+        .where(Transaction.account_id == account_id, Transaction.deleted_at.is_(None),
+               partner.deleted_at.is_(None))
+    ))
+
+
 def has_transactions(account_id):
     return db.session.scalar(
         select(Transaction.id).where(Transaction.account_id == account_id,
@@ -86,7 +102,8 @@ def update_account(ledger_id, account_id, *, name=None, type=None, currency=None
                    opening_balance=None, opening_date=None, is_net_worth=None, position=None):
     """Change any of the given fields; None leaves a field as it is."""
     with write_transaction():
-        account = get_account(ledger_id, account_id)
+        # Locked: the opening balance is read, then the difference added to the balance.
+        account = get_account(ledger_id, account_id, for_update=True)
         if name is not None:
             name = validation.text(name, "name", max_length=100, required=True, label="Account name")
             if _name_taken(ledger_id, name, exclude_id=account.id):
@@ -125,7 +142,7 @@ def update_account(ledger_id, account_id, *, name=None, type=None, currency=None
 def archive_account(ledger_id, account_id, archived=True):
     with write_transaction():
         account = get_account(ledger_id, account_id)
-        account.archived = bool(archived)
+        account.archived = validation.boolean(archived, "archived")
     return account
 
 
@@ -135,7 +152,10 @@ def delete_account(ledger_id, account_id, *, delete_transactions=False):
     from spendsense.services.transactions import tombstone_account_rows  # avoids an import cycle
 
     with write_transaction() as session:
-        account = get_account(ledger_id, account_id)
+        account_id = get_account(ledger_id, account_id).id
+        # Its balance and those of the accounts holding its transfers' other legs change.
+        balances.lock_accounts_of(ledger_id, lambda: {account_id, *transfer_partner_accounts(account_id)})
+        account = get_account(ledger_id, account_id, for_update=True)
         count = session.scalar(select(func.count()).select_from(Transaction).where(
             Transaction.account_id == account.id, Transaction.deleted_at.is_(None)))
         if count and not delete_transactions:
@@ -149,3 +169,8 @@ def delete_account(ledger_id, account_id, *, delete_transactions=False):
         account.deleted_at = utcnow()
         balances.forget_account(account.id)
     return account
+
+
+def count_transactions(account_id):
+    return db.session.scalar(select(func.count()).select_from(Transaction).where(
+        Transaction.account_id == account_id, Transaction.deleted_at.is_(None)))

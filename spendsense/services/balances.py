@@ -4,6 +4,12 @@ Every change to a live transaction calls ``apply`` twice: once with sign -1 for 
 the row was, once with +1 for what it is. Both writes are single SQL statements
 (``balance = balance + :delta`` and an upsert adding to the month's row), so writers
 running at the same time cannot overwrite each other's sums.
+
+Reading a row and then applying "minus what it was" is only safe if nobody changes the
+row in between, so every writer first locks the accounts whose balances it will move
+(``lock_accounts``), always in id order: on PostgreSQL a second writer then waits and
+reads the row as the first one left it (it is not reversed twice), and two writers
+never hold one account each while waiting for the other's (no deadlock).
 """
 
 from sqlalchemy import delete, func, select, update
@@ -14,6 +20,38 @@ from spendsense.extensions import db
 from spendsense.models import Account, MonthlyTotal, Transaction
 
 _SUMMED = ("spent", "earned", "transferred", "count")
+
+
+def lock_accounts(ledger_id, account_ids):
+    """Row-lock the ledger's accounts with these ids, in id order, until the transaction
+    ends. SQLite has no row locks and needs none: BEGIN IMMEDIATE runs one writer at a time."""
+    ids = sorted({account_id for account_id in account_ids if account_id is not None})
+    if ids:
+        db.session.execute(
+            select(Account.id).where(Account.ledger_id == ledger_id, Account.id.in_(ids))
+            .order_by(Account.id).with_for_update(key_share=True)
+        )
+    return set(ids)
+
+
+def lock_accounts_of(ledger_id, needed):
+    """Lock every account ``needed()`` names, in id order, and return their ids.
+
+    ``needed`` reads rows that other writers may change until the locks are held, so it
+    is asked again afterwards. If it then names an account not yet locked, the locks are
+    given back (rolling back to a savepoint releases them) and all taken again in order:
+    taking one more out of order could deadlock with a writer that holds it.
+    """
+    wanted = set(needed())
+    while True:
+        savepoint = db.session.begin_nested()
+        lock_accounts(ledger_id, wanted)
+        again = set(needed())
+        if again <= wanted:
+            savepoint.commit()
+            return wanted
+        savepoint.rollback()
+        wanted |= again
 
 
 def month_of(moment):

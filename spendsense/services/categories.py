@@ -16,11 +16,23 @@ from spendsense.services.uow import write_transaction
 DUPLICATE_NAME = "A category with this name already exists."
 BAD_ICON = "Icon must be a single valid emoji."
 _COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+VALUE_LENGTH = Category.__table__.c.value.type.length
 
 
 def slugify(name):
     """The category's value: lower-case words joined by underscores (unicode kept)."""
     return re.sub(r"[\W_]+", "_", name.lower()).strip("_")
+
+
+def _value_of(name):
+    """The value for a category name, or Invalid when it has none or would not fit."""
+    value = slugify(name)
+    if not value:
+        raise Invalid.field("name", "Name must contain a letter or a digit.")
+    # Lower-casing can lengthen a name ("İ" becomes two characters).
+    if len(value) > VALUE_LENGTH:
+        raise Invalid.field("name", "Name is too long.")
+    return value
 
 
 def check_icon(icon):
@@ -49,7 +61,8 @@ def list_categories(ledger_id, *, kind=None, own=None):
 
 
 def get_visible(ledger_id, category_id):
-    if not isinstance(category_id, int) or not 0 < category_id <= validation.MAX_ID:
+    if (not isinstance(category_id, int) or isinstance(category_id, bool)
+            or not 0 < category_id <= validation.MAX_ID):
         raise NotFound("Category not found!")
     category = db.session.scalars(visible(ledger_id).where(Category.id == category_id)).first()
     if category is None:
@@ -110,9 +123,7 @@ def _clean_colour(colour):
 def create_category(ledger_id, name, icon, kind, *, parent_id=None, colour=None):
     kind = validation.choice(kind, "type", CATEGORY_KINDS, label="Type")
     name = validation.text(name, "name", max_length=100, required=True, label="Name")
-    value = slugify(name)
-    if not value:
-        raise Invalid.field("name", "Name must contain a letter or a digit.")
+    value = _value_of(name)
     icon = check_icon(icon)
     parent = _clean_parent(ledger_id, parent_id, kind)
     colour = _clean_colour(colour)
@@ -134,9 +145,7 @@ def update_category(ledger_id, category_id, *, name=None, icon=None, parent_id=N
         category = get_own(ledger_id, category_id)
         if name is not None:
             name = validation.text(name, "name", max_length=100, required=True, label="Name")
-            value = slugify(name)
-            if not value:
-                raise Invalid.field("name", "Name must contain a letter or a digit.")
+            value = _value_of(name)
             if _taken(ledger_id, category.kind, value, exclude_id=category.id):
                 raise Invalid.field("name", DUPLICATE_NAME)
             category.name, category.value = name, value
@@ -161,6 +170,8 @@ def delete_category(ledger_id, category_id, *, move_to_id=None):
             target = get_visible(ledger_id, validation.identifier(move_to_id, "move_to"))
             if target.id == category.id:
                 raise Invalid.field("move_to", "Choose another category to move the transactions to.")
+            if target.kind != category.kind:
+                raise Invalid.field("move_to", "Move the transactions to a category of the same type.")
         session.execute(
             update(Transaction)
             .where(Transaction.ledger_id == ledger_id, Transaction.category_id == category.id)
@@ -182,3 +193,11 @@ def delete_category(ledger_id, category_id, *, move_to_id=None):
             )
         session.delete(category)
     return category
+
+
+def count_transactions(ledger_id, category_id):
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(Transaction).where(
+        Transaction.ledger_id == ledger_id, Transaction.category_id == category_id,
+        Transaction.deleted_at.is_(None)))

@@ -39,12 +39,16 @@ def owned(model, ledger_id):
 
 
 def get_owned(model, ledger_id, object_id, *, message="Not found", for_update=False):
-    """The live row with this id in the ledger, or NotFound."""
+    """The live row with this id in the ledger, or NotFound.
+
+    ``for_update`` row-locks it (PostgreSQL; SQLite's writers already run one at a time)
+    and reloads it, so the caller sees the row as last committed, not a stale copy.
+    """
     if not isinstance(object_id, int) or isinstance(object_id, bool) or not 0 < object_id <= MAX_ID:
         raise NotFound(message)
     query = owned(model, ledger_id).where(model.id == object_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
     row = db.session.scalars(query).first()
     if row is None:
         raise NotFound(message)

@@ -1,13 +1,13 @@
 """Reading transactions: filtered, sorted, paginated in SQL."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from spendsense.extensions import db
-from spendsense.models import Label, Transaction, transaction_labels
+from spendsense.models import Account, Label, Transaction, transaction_labels
 
 SORTS = {
     "newest": (Transaction.occurred_at.desc(), Transaction.id.desc()),
@@ -30,7 +30,17 @@ class TransactionFilter:
     search: str | None = None
     sort: str = "newest"
     include_deleted: bool = False
+    # Lists show a transfer once, as its outgoing leg, unless they follow one account.
+    one_leg_per_transfer: bool = False
     account_ids: list[int] = field(default_factory=list)
+
+
+def _label_ids(ledger_id, name):
+    """Ids of the ledger's labels called ``name``, ignoring case. Compared in Python:
+    SQLite's lower() folds only ASCII letters, so "été" would miss "Été"."""
+    key = name.strip().lstrip("#").lower()
+    rows = db.session.execute(select(Label.id, Label.name).where(Label.ledger_id == ledger_id)).all()
+    return [label_id for label_id, label_name in rows if label_name.lower() == key]
 
 
 def filtered(ledger_id, flt):
@@ -50,6 +60,8 @@ def filtered(ledger_id, flt):
         query = query.where(Transaction.amount > 0, Transaction.transfer_id.is_(None))
     if flt.account_id is not None:
         query = query.where(Transaction.account_id == flt.account_id)
+    elif flt.one_leg_per_transfer:
+        query = query.where(or_(Transaction.transfer_id.is_(None), Transaction.amount < 0))
     if flt.account_ids:
         query = query.where(Transaction.account_id.in_(flt.account_ids))
     if flt.uncategorised:
@@ -59,8 +71,7 @@ def filtered(ledger_id, flt):
     if flt.label:
         query = query.where(Transaction.id.in_(
             select(transaction_labels.c.transaction_id)
-            .join(Label, Label.id == transaction_labels.c.label_id)
-            .where(Label.ledger_id == ledger_id, func.lower(Label.name) == flt.label.lower())))
+            .where(transaction_labels.c.label_id.in_(_label_ids(ledger_id, flt.label)))))
     if flt.search:
         pattern = "%" + flt.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(
@@ -86,3 +97,36 @@ def page(ledger_id, flt, *, limit, offset=0):
 def count(ledger_id, flt):
     return db.session.scalar(select(func.count()).select_from(filtered(ledger_id, flt).subquery()))
 
+
+def day_sums(ledger_id, flt, days):
+    """{day: {currency: (spent, earned)}} in minor units for the given days, under the
+    same filter as the list, so a day's sums are whole even when it spans two pages.
+    Transfers are movements, not income or expense, and are left out."""
+    if not days:
+        return {}
+    subquery = filtered(ledger_id, flt).where(Transaction.transfer_id.is_(None)).subquery()
+    rows = db.session.execute(
+        select(func.date(subquery.c.occurred_at), Account.currency,
+               func.sum(case((subquery.c.amount < 0, -subquery.c.amount), else_=0)),
+               func.sum(case((subquery.c.amount > 0, subquery.c.amount), else_=0)))
+        .join(Account, Account.id == subquery.c.account_id)
+        .where(subquery.c.occurred_at >= datetime.combine(min(days), time.min),
+               subquery.c.occurred_at <= datetime.combine(max(days), time.max))
+        .group_by(func.date(subquery.c.occurred_at), Account.currency)
+    ).all()
+    result = {}
+    for value, currency, spent, earned in rows:
+        key = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        if key in days:
+            result.setdefault(key, {})[currency] = (int(spent), int(earned))
+    return result
+
+
+def transfer_partners(rows):
+    """{transaction id: the other leg} for the transfers among ``rows``, in one query."""
+    wanted = {txn.transfer_id: txn.id for txn in rows if txn.transfer_id}
+    if not wanted:
+        return {}
+    others = db.session.scalars(
+        select(Transaction).where(Transaction.id.in_(wanted)).options(selectinload(Transaction.account))).all()
+    return {wanted[other.id]: other for other in others}

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from spendsense.extensions import db
@@ -18,6 +19,7 @@ from spendsense.services.uow import write_transaction
 USERNAME_RE = re.compile(r"^[\w.@+-]+$")
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
+LEDGER_NAME_LENGTH = Ledger.__table__.c.name.type.length
 # Checked against when the user does not exist, so a wrong username costs as long
 # as a wrong password and response times do not reveal which usernames exist.
 _DUMMY_HASH = None
@@ -64,20 +66,29 @@ def clean_timezone(value):
     return name
 
 
+# Both sides are lowered by the database, the same lower() the unique index uses:
+# SQLite's only folds ASCII, so a Python-lowered "émilie" would never match "Émilie".
 def username_taken(username):
     return db.session.scalar(
-        select(func.count()).select_from(User).where(func.lower(User.username) == username.strip().lower())
+        select(func.count()).select_from(User).where(func.lower(User.username) == func.lower(username.strip()))
     ) > 0
 
 
 def find_by_login(login):
     """The user whose username (any case) or email matches, or None."""
-    if not isinstance(login, str) or not login.strip() or len(login) > 254:
+    # PostgreSQL refuses a NUL in a query parameter; no username or email holds one.
+    if not isinstance(login, str) or not login.strip() or len(login) > 254 or "\x00" in login:
         return None
-    key = login.strip().lower()
+    key = login.strip()
     return db.session.scalars(
-        select(User).where(or_(func.lower(User.username) == key, User.email == key))
+        select(User).where(or_(func.lower(User.username) == func.lower(key), User.email == key.lower()))
     ).first()
+
+
+def personal_ledger_name(username):
+    """"alice's ledger", shortened to fit the column when the username is long."""
+    suffix = "'s ledger"
+    return username[:LEDGER_NAME_LENGTH - len(suffix)] + suffix
 
 
 def register(username, email, password, *, base_currency=None, timezone=None):
@@ -108,15 +119,20 @@ def register(username, email, password, *, base_currency=None, timezone=None):
     if errors:
         raise Invalid(errors)
 
-    with write_transaction() as session:
-        user = User(username=cleaned["username"], email=cleaned["email"], password_hash=_hash(password),
-                    base_currency=currency, timezone=zone,
-                    locale=current_app.config["DEFAULT_LOCALE"])
-        session.add(user)
-        session.flush()
-        ledger = Ledger(name=f"{cleaned['username']}'s ledger", owner_id=user.id)
-        session.add(ledger)
-        session.add(LedgerMember(ledger=ledger, user=user, role="owner", is_personal=True))
+    try:
+        with write_transaction() as session:
+            user = User(username=cleaned["username"], email=cleaned["email"], password_hash=_hash(password),
+                        base_currency=currency, timezone=zone,
+                        locale=current_app.config["DEFAULT_LOCALE"])
+            session.add(user)
+            session.flush()
+            ledger = Ledger(name=personal_ledger_name(cleaned["username"]), owner_id=user.id)
+            session.add(ledger)
+            session.add(LedgerMember(ledger=ledger, user=user, role="owner", is_personal=True))
+    except IntegrityError as exc:  # a concurrent sign-up took the username or email first
+        if username_taken(cleaned["username"]):
+            raise Invalid.field("username", "This username is already taken.") from exc
+        raise Invalid.field("email", "An account with this email already exists.") from exc
     return user
 
 

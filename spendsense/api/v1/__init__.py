@@ -4,15 +4,20 @@ Every route but token obtain needs an API key; errors are {"error": "..."} excep
 authentication, which answers DRF's {"detail": "..."}.
 """
 
+import time
+
 from flask import Blueprint, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from spendsense.api.auth import authenticate_token
 from spendsense.api.params import BadBody
+from spendsense.extensions import limiter
 from spendsense.services.errors import Forbidden, Invalid, NotFound
 
 bp = Blueprint("v1", __name__)
 
-PUBLIC_ENDPOINTS = {"v1.obtain_token"}
+# View names, without the blueprint prefix (the endpoint is "api.v1.obtain_token").
+PUBLIC_VIEWS = {"obtain_token"}
 NOT_PROVIDED = "Authentication credentials were not provided."
 INVALID_TOKEN = "Invalid token."
 
@@ -25,7 +30,7 @@ def error(message, status):
 
 @bp.before_request
 def _require_token():
-    if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
+    if request.endpoint.rpartition(".")[2] in PUBLIC_VIEWS or request.method == "OPTIONS":
         return None
     user, credentials = authenticate_token()
     if user is None:
@@ -58,11 +63,11 @@ def _bad_body(exc):
 
 
 @bp.errorhandler(429)
-def _throttled(exc):
-    retry = getattr(exc, "retry_after", None)
+def _throttled(_exc):
     detail = "Request was throttled."
-    if retry:
-        detail += f" Expected available in {int(retry)} seconds."
+    breached = limiter.current_limit
+    if breached is not None:
+        detail += f" Expected available in {max(0, int(breached.reset_at - time.time()))} seconds."
     response = jsonify({"detail": detail})
     response.status_code = 429
     return response
@@ -70,8 +75,6 @@ def _throttled(exc):
 
 @bp.errorhandler(Exception)
 def _unexpected(exc):
-    from werkzeug.exceptions import HTTPException
-
     if isinstance(exc, HTTPException):
         return error(exc.description if exc.code != 404 else "Not found", exc.code)
     current_app.logger.exception("v1 request failed: %s %s", request.method, request.path)

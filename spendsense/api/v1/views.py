@@ -70,14 +70,19 @@ def create_account():
     if not isinstance(name, str) or not name.strip():
         return error("account parameter is required", 400)
     ledger_id = ledger_for(g.user, write=True)
-    currency = validation.currency(data.get("currency") or accounts.ledger_currency(ledger_id))
-    amount = data.get("amount")
-    if amount in (None, ""):
-        amount = "0"
+    currency = validation.currency(_optional(data, "currency", accounts.ledger_currency(ledger_id)))
+    amount = _optional(data, "amount", "0")
     _check_number(amount)
     account = accounts.create_account(ledger_id, name, opening_balance=amount, currency=currency,
-                                      type=data.get("type") or "bank")
+                                      type=data.get("type"))
     return jsonify({"status": "ok", "id": account.id})
+
+
+def _optional(data, field, default):
+    """The field's value, or the default when it is absent or empty text (a JSON false
+    or [] is not absent: it must fail validation)."""
+    value = data.get(field)
+    return default if value is None or value == "" else value
 
 
 def _check_number(value):
@@ -127,11 +132,14 @@ def create_transaction():
         if value is None or (isinstance(value, str) and not value.strip()):
             return error(f"{field} parameter is required", 400)
     _check_number(data["amount"])
+    # Clean names before they reach SQL: PostgreSQL refuses NUL characters outright.
+    account_name = validation.text(data["account"], "account", max_length=100, label="Account")
+    category_value = validation.text(data["category"], "category", max_length=100, label="Category")
     ledger_id = ledger_for(g.user, write=True)
-    account = accounts.find_by_name(ledger_id, data["account"]) if isinstance(data["account"], str) else None
+    account = accounts.find_by_name(ledger_id, account_name)
     if account is None:
         return error("Account not found!", 404)
-    category = categories.find_by_value(ledger_id, data["category"], kind)
+    category = categories.find_by_value(ledger_id, category_value, kind)
     if category is None:
         return error("Category not found!", 404)
     amount = validation.amount(data["amount"], account.currency, allow_negative=False)

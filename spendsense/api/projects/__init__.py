@@ -1,0 +1,129 @@
+"""The ihatemoney dialect (`/api/projects...`, `/api/currencies`), for MoneyBuster,
+PayForMe and ihatemoney scripts (reference/ihatemoney-api.md, COMPAT.md section 2).
+
+Answers are written as flask-restful wrote them for ihatemoney: ``json.dumps(obj) +
+"\\n"`` with the standard library's default separators and ASCII escapes, whatever
+the body (a bare id ``1``, a string ``"OK"``, a dict of field errors). Every route but
+creating a project and listing currencies needs the project's id and private code
+(HTTP Basic) or a project token (any scheme word); authentication runs before any
+validation or lookup, and failed attempts count against a per-address rate limit.
+CORS: every /api/ URL answers any origin, and a preflight OPTIONS needs no credentials.
+"""
+
+import json
+import time
+from functools import wraps
+
+from flask import Blueprint, current_app, g, request
+from flask_cors import CORS
+from werkzeug.exceptions import HTTPException, Unauthorized
+
+from spendsense.api.params import BadBody
+from spendsense.extensions import limiter
+from spendsense.services import bill_amounts, shared_bills
+from spendsense.services.errors import Forbidden, Invalid, NotFound
+
+bp = Blueprint("projects_api", __name__)
+
+UNAUTHORIZED = Unauthorized.description
+REQUIRED = shared_bills.REQUIRED
+# Input ihatemoney's form fields could not even parse reads "This field is required."
+# (WTForms' DataRequired replaces the parse error), so clients see that message.
+UNPARSED = {"amount": set(bill_amounts.UNPARSEABLE_MESSAGES), "date": None}
+
+
+@bp.record_once
+def _cors(state):
+    CORS(state.app, resources={r"/api/*": {"origins": "*"}})
+
+
+def respond(obj, status=200):
+    response = current_app.response_class(json.dumps(obj) + "\n", status=status, mimetype="application/json")
+    return response
+
+
+def _auth_limit():
+    config = current_app.config
+    return config.get("PROJECT_AUTH_RATE_LIMIT") or config["LOGIN_RATE_LIMIT"]
+
+
+# Only answers 401 count, per client address, across every authenticated route.
+_auth_attempts = limiter.shared_limit(_auth_limit, scope="ihatemoney-auth",
+                                      deduct_when=lambda response: response.status_code == 401)
+
+
+def _credentials_project(project_id):
+    """ihatemoney's need_auth: Basic whose user name is the project id, else a token."""
+    auth = request.authorization
+    if auth is not None and auth.type == "basic" and (auth.username or "").lower() == project_id.lower():
+        return shared_bills.authenticate(project_id, auth.password)
+    parts = request.headers.get("Authorization", "").split(" ")
+    if len(parts) < 2 or not parts[1]:
+        return None
+    return shared_bills.project_for_token(project_id, parts[1])
+
+
+def guarded(view):
+    """Authenticate the project first, before the view reads input or looks anything up.
+    Inside the rate limit's wrapper, so that its 401s are what the limit counts (a
+    preflight OPTIONS never reaches a view: Flask answers it, flask-cors adds headers)."""
+
+    @wraps(view)
+    def authenticated(project_id, **kwargs):
+        project = _credentials_project(project_id)
+        if project is None:
+            return respond({"message": UNAUTHORIZED}, 401)
+        g.project = project
+        return view(project_id, **kwargs)
+
+    return _auth_attempts(authenticated)
+
+
+def field_errors(errors):
+    result = {}
+    for field, message in errors.items():
+        unparsed = UNPARSED.get(field, False)
+        if unparsed is None or (unparsed and message in unparsed):
+            message = REQUIRED
+        result[field] = [message]
+    return result
+
+
+@bp.errorhandler(Invalid)
+def _invalid(exc):
+    return respond(field_errors(exc.errors), 400)
+
+
+@bp.errorhandler(NotFound)
+def _not_found(_exc):
+    return respond("Not Found", 404)
+
+
+@bp.errorhandler(Forbidden)
+def _forbidden(exc):
+    return respond({"message": exc.message}, 403)
+
+
+@bp.errorhandler(BadBody)
+def _bad_body(exc):
+    return respond({"message": str(exc)}, 400)
+
+
+@bp.errorhandler(429)
+def _throttled(_exc):
+    message = "Too many failed authentication attempts."
+    breached = limiter.current_limit
+    if breached is not None:
+        message += f" Try again in {max(0, int(breached.reset_at - time.time()))} seconds."
+    return respond({"message": message}, 429)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc):
+    if isinstance(exc, HTTPException):
+        return respond({"message": exc.description}, exc.code or 500)
+    current_app.logger.exception("ihatemoney API request failed: %s %s", request.method, request.path)
+    return respond({"message": "Internal Server Error"}, 500)
+
+
+from spendsense.api.projects import views  # noqa: E402,F401  (routes register on bp)

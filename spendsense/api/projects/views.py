@@ -1,0 +1,190 @@
+"""ihatemoney routes. Bodies may be form-encoded or JSON (``payed_for`` repeated, or a
+JSON list); every rule is the services'; these views only read input and shape output."""
+
+from flask import g, request
+from werkzeug.datastructures import MultiDict
+
+from spendsense.api.params import json_body
+from spendsense.api.projects import bp, guarded, respond, serializers
+from spendsense.services import project_bills, project_members, project_stats, shared_bills
+from spendsense.services.audit import Actor
+from spendsense.services.errors import Invalid, NotFound
+
+TRUE = {"true", "1", "yes", "on"}
+FALSE = {"false", "0", "no", "off", ""}
+
+
+def body():
+    """Form fields, or the JSON object's keys (a JSON list gives repeated values)."""
+    if request.is_json:
+        return MultiDict(json_body())
+    return MultiDict(request.form)
+
+
+def actor():
+    return Actor(f"API ({request.remote_addr or 'unknown address'})")
+
+
+def boolean(value, field):
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise Invalid.field(field, "Not a valid choice.")
+
+
+def _id(value):
+    """A member or bill id from the URL; anything else is simply not found."""
+    if not value.isascii() or not value.isdigit() or len(value) > 19:
+        raise NotFound("Not Found")
+    return int(value)
+
+
+@bp.route("/currencies", methods=["GET"])
+def currencies():
+    return respond(shared_bills.currencies())
+
+
+@bp.route("/projects", methods=["POST"])
+def create_project():
+    data = body()
+    project = shared_bills.create_project(
+        name=data.get("name"), project_id=data.get("id"), password=data.get("password"),
+        contact_email=data.get("contact_email"), default_currency=data.get("default_currency") or None,
+        actor=actor())
+    return respond(project.id, 201)
+
+
+@bp.route("/projects/<project_id>", methods=["GET"])
+@guarded
+def get_project(project_id):
+    project = g.project
+    return respond(serializers.project(project, shared_bills.list_members(project.id),
+                                       project_stats.balances(project.id)))
+
+
+@bp.route("/projects/<project_id>", methods=["PUT"])
+@guarded
+def update_project(project_id):
+    data = body()
+    history = data.get("project_history", data.get("logging_preference"))
+    shared_bills.update_project(
+        g.project.id, current_password=data.get("current_password"), name=data.get("name"),
+        contact_email=data.get("contact_email"), password=data.get("password") or None,
+        default_currency=data.get("default_currency") or None,
+        history_enabled=boolean(history, "project_history"), actor=actor())
+    return respond("UPDATED")
+
+
+@bp.route("/projects/<project_id>", methods=["DELETE"])
+@guarded
+def delete_project(project_id):
+    shared_bills.delete_project(g.project.id, actor=actor())
+    return respond("DELETED")
+
+
+@bp.route("/projects/<project_id>/token", methods=["GET"])
+@guarded
+def project_token(project_id):
+    return respond({"token": shared_bills.issue_token(g.project)})
+
+
+@bp.route("/projects/<project_id>/members", methods=["GET"])
+@guarded
+def list_members(project_id):
+    return respond([serializers.member(m) for m in shared_bills.list_members(g.project.id)])
+
+
+@bp.route("/projects/<project_id>/members", methods=["POST"])
+@guarded
+def add_member(project_id):
+    data = body()
+    member = project_members.add_member(g.project.id, data.get("name"), data.get("weight"), actor=actor())
+    return respond(member.id, 201)
+
+
+@bp.route("/projects/<project_id>/members/<member_id>", methods=["GET"])
+@guarded
+def get_member(project_id, member_id):
+    return respond(serializers.member(shared_bills.get_member(g.project.id, _id(member_id))))
+
+
+@bp.route("/projects/<project_id>/members/<member_id>", methods=["PUT"])
+@guarded
+def update_member(project_id, member_id):
+    data = body()
+    member_id = _id(member_id)
+    name = data.get("name")
+    if name is None or (isinstance(name, str) and not name.strip()):
+        raise Invalid.field("name", shared_bills.REQUIRED)
+    member = project_members.update_member(
+        g.project.id, member_id, name=name, weight=data.get("weight"),
+        activated=boolean(data.get("activated"), "activated"), actor=actor())
+    return respond(serializers.member(member))
+
+
+@bp.route("/projects/<project_id>/members/<member_id>", methods=["DELETE"])
+@guarded
+def delete_member(project_id, member_id):
+    project_members.remove_member(g.project.id, _id(member_id), actor=actor())
+    return respond("OK")
+
+
+def bill_values(data):
+    return {"what": data.get("what"), "payer_id": data.get("payer"), "owers": data.getlist("payed_for"),
+            "amount": data.get("amount"), "date": data.get("date"), "external_link": data.get("external_link"),
+            "bill_type": data.get("bill_type"), "original_currency": data.get("original_currency")}
+
+
+def _views_by_id(project):
+    return {m.id: m for m in shared_bills.list_members(project.id)}
+
+
+@bp.route("/projects/<project_id>/bills", methods=["GET"])
+@guarded
+def list_bills(project_id):
+    project = g.project
+    members = _views_by_id(project)
+    shared = {member_id: serializers.member(row) for member_id, row in members.items()}
+    return respond([serializers.bill(view, members, project.default_currency, shared)
+                    for view in project_bills.list_bills(project.id)])
+
+
+@bp.route("/projects/<project_id>/bills", methods=["POST"])
+@guarded
+def add_bill(project_id):
+    bill = project_bills.create_bill(g.project.id, actor=actor(), **bill_values(body()))
+    return respond(bill.id, 201)
+
+
+@bp.route("/projects/<project_id>/bills/<bill_id>", methods=["GET"])
+@guarded
+def get_bill(project_id, bill_id):
+    project = g.project
+    view = project_bills.view_of(project_bills.get_bill(project.id, _id(bill_id)))
+    return respond(serializers.bill(view, _views_by_id(project), project.default_currency))
+
+
+@bp.route("/projects/<project_id>/bills/<bill_id>", methods=["PUT"])
+@guarded
+def update_bill(project_id, bill_id):
+    data = body()
+    bill = project_bills.update_bill(g.project.id, _id(bill_id), actor=actor(), **bill_values(data))
+    return respond(bill.id)
+
+
+@bp.route("/projects/<project_id>/bills/<bill_id>", methods=["DELETE"])
+@guarded
+def delete_bill(project_id, bill_id):
+    project_bills.delete_bill(g.project.id, _id(bill_id), actor=actor())
+    return respond("OK")
+
+
+@bp.route("/projects/<project_id>/statistics", methods=["GET"])
+@guarded
+def statistics(project_id):
+    project = g.project
+    return respond(serializers.statistics(project_stats.statistics(project.id), project.default_currency))

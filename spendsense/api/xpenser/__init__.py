@@ -1,0 +1,98 @@
+"""Xpenser (`/api/simple`, `/api/expense`, `/api/expenses`): quick entry and export for
+Xpenser-style scripts and sync tools (COMPAT.md §3).
+
+Callers authenticate with HTTP Basic, their email or username and their password;
+failed attempts count against a per-address limit. Answers are
+{"status": <HTTP status>, "data": ...}; errors are {"status": ..., "error": "..."}
+(with "errors": {field: message} for bad input), always with the same HTTP status.
+"""
+
+import time
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_httpauth import HTTPBasicAuth
+from werkzeug.exceptions import HTTPException
+
+from spendsense.api.params import BadBody
+from spendsense.extensions import limiter
+from spendsense.services import users
+from spendsense.services.errors import AuthenticationFailed, Forbidden, Invalid, NotFound
+
+bp = Blueprint("xpenser", __name__)
+auth = HTTPBasicAuth(realm="SpendSense")
+AUTH_REQUIRED = "Authentication required: use HTTP Basic with your email or username and password."
+
+
+def error(message, status, errors=None):
+    body = {"status": status, "error": message}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+@auth.verify_password
+def _verify(login, password):
+    if not login:
+        return None
+    try:
+        user = users.authenticate(login, password)
+    except AuthenticationFailed:
+        return None
+    g.user = user
+    return user
+
+
+@auth.error_handler
+def _auth_error(status):
+    return error(AUTH_REQUIRED if status == 401 else "Forbidden", status)
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+# Only failures are counted, on every route of the dialect together.
+limiter.shared_limit(_login_limit, scope="xpenser-login",
+                     deduct_when=lambda response: response.status_code == 401)(bp)
+
+
+@bp.errorhandler(Invalid)
+def _invalid(exc):
+    return error(exc.message, 400, exc.errors)
+
+
+@bp.errorhandler(NotFound)
+def _not_found(exc):
+    return error(exc.message, 404)
+
+
+@bp.errorhandler(Forbidden)
+def _forbidden(exc):
+    return error(exc.message, 403)
+
+
+@bp.errorhandler(BadBody)
+def _bad_body(exc):
+    return error(str(exc), 400)
+
+
+@bp.errorhandler(429)
+def _throttled(_exc):
+    message = "Too many failed logins."
+    breached = limiter.current_limit
+    if breached is not None:
+        message += f" Try again in {max(0, int(breached.reset_at - time.time()))} seconds."
+    return error(message, 429)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc):
+    if isinstance(exc, HTTPException):
+        return error(exc.description if exc.code != 404 else "Not found", exc.code)
+    current_app.logger.exception("Xpenser request failed: %s %s", request.method, request.path)
+    return error("Internal server error", 500)
+
+
+from spendsense.api.xpenser import views  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,158 @@
+"""Quick entry against a ledger: what a line will record (preview) and recording it.
+
+The parser (services/quick_entry.py) is pure; this module gives it the ledger's words,
+converts a foreign amount with the offline reference rate of the entry's date, and
+records through services/transactions.py in one write transaction, so a line either
+becomes one transaction or changes nothing.
+
+When the ledger has no account yet, the first entry opens a "Cash" account in the
+owner's base currency: a phone or a script can start recording at once.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from spendsense.extensions import db
+from spendsense.models import CategoryRule
+from spendsense.services import (
+    accounts,
+    categories,
+    fx,
+    quick_entry,
+    transactions,
+    users,
+    validation,
+    xpense_reports,
+)
+from spendsense.services.errors import Invalid
+from spendsense.services.uow import write_transaction
+
+NEW_ACCOUNT_NAME = "Cash"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What recording a line would store."""
+
+    entry: quick_entry.QuickEntry
+    account: quick_entry.AccountRef | None  # None: "Cash" will be opened
+    account_name: str
+    currency: str  # of the account: the stored amount's
+    amount: object  # Decimal, positive, in ``currency``
+    conversion: fx.Conversion | None
+    occurred_at: datetime
+    report_name: str | None
+
+    @property
+    def signed_amount(self):
+        return -self.amount if self.entry.direction == "spent" else self.amount
+
+
+def vocabulary(ledger_id):
+    """The ledger's categories, rules and live accounts, and the default account: the
+    first open account in the owner's base currency, else the first open account."""
+    base = accounts.ledger_currency(ledger_id)
+    cats = tuple(quick_entry.CategoryRef(c.id, c.name, c.value, c.kind, c.icon)
+                 for c in categories.list_categories(ledger_id))
+    rules = tuple(quick_entry.RuleRef(pattern, category_id) for pattern, category_id in db.session.execute(
+        select(CategoryRule.payee_pattern, CategoryRule.category_id)
+        .where(CategoryRule.ledger_id == ledger_id).order_by(CategoryRule.id)))
+    rows = accounts.list_accounts(ledger_id)
+    refs = tuple(quick_entry.AccountRef(a.id, a.name, a.currency) for a in rows)
+    open_rows = [a for a in rows if not a.archived]
+    default = next((a for a in open_rows if a.currency == base), open_rows[0] if open_rows else None)
+    default_ref = quick_entry.AccountRef(default.id, default.name, default.currency) if default else None
+    return quick_entry.Vocabulary(currency=default.currency if default else base, categories=cats,
+                                  rules=rules, accounts=refs, default_account=default_ref)
+
+
+def preview(ledger_id, text, *, report_id=None):
+    """The Plan for a line; nothing is written. Invalid when the line cannot be recorded."""
+    now = users.local_now(ledger_id)
+    words = vocabulary(ledger_id)
+    entry = quick_entry.parse(text, today=now.date(), vocabulary=words)
+    account = entry.account or words.default_account
+    currency = account.currency if account else words.currency
+    when = datetime.combine(entry.day, now.time()) if entry.day else now
+    conversion = None
+    amount = entry.amount
+    if entry.currency != currency:
+        conversion = fx.convert(entry.amount, entry.currency, currency, when.date())
+        amount = conversion.amount
+        if amount == 0:
+            raise Invalid.field("amount", f"{entry.amount} {entry.currency} is less than the smallest "
+                                          f"amount of {currency}.")
+    return Plan(entry=entry, account=account, account_name=account.name if account else NEW_ACCOUNT_NAME,
+                currency=currency, amount=amount, conversion=conversion, occurred_at=when,
+                report_name=_report_name(ledger_id, report_id))
+
+
+def _report_name(ledger_id, report_id):
+    if report_id not in (None, ""):
+        return xpense_reports.get_report(ledger_id, xpense_reports.fileable(ledger_id, report_id)).name
+    current = xpense_reports.current_report(ledger_id)
+    return current.name if current else xpense_reports.DEFAULT_NAME
+
+
+def record(ledger_id, text, *, report_id=None, category_id=None, source="quick"):
+    """Record a line in the given report (else the current one). ``category_id``
+    overrides the category the line picked, and is learned for its type word."""
+    plan = preview(ledger_id, text, report_id=report_id)
+    entry = plan.entry
+    chosen = _override(ledger_id, category_id, entry)
+    with write_transaction():
+        account_id = plan.account.id if plan.account else _open_account(ledger_id, plan.currency)
+        target = report_id if report_id not in (None, "") else xpense_reports.ensure_current(ledger_id).id
+        category = chosen or entry.category
+        txn = transactions.create_transaction(
+            ledger_id, account_id=account_id, amount=plan.signed_amount, occurred_at=plan.occurred_at,
+            category_id=category.id if category else None, labels=list(entry.labels),
+            payee=entry.type if chosen else entry.payee, description=entry.notes, source=source,
+            report_id=target, fx=plan.conversion)
+        if chosen is not None and entry.type and entry.matched_by not in ("value", "name"):
+            learn_rule(ledger_id, entry.type, chosen.id)
+    return txn
+
+
+def _override(ledger_id, category_id, entry):
+    """The category the caller chose instead of the parsed one, checked against the
+    entry's direction; None when there is none."""
+    if category_id in (None, ""):
+        return None
+    category = categories.get_visible(ledger_id, validation.identifier(category_id, "category"))
+    if category.kind != entry.direction:
+        raise Invalid.field("category", "This category is for the other direction; write +amount for income.")
+    if entry.category is not None and category.id == entry.category.id:
+        return None
+    return quick_entry.CategoryRef(category.id, category.name, category.value, category.kind, category.icon)
+
+
+def learn_rule(ledger_id, word, category_id):
+    """Remember that a type word means a category, replacing what it meant before.
+    Patterns are compared in Python: SQLite's lower() folds only ASCII letters."""
+    pattern = word.strip().casefold()[:200]
+    with write_transaction() as session:
+        same = [rule for rule in session.scalars(select(CategoryRule).where(CategoryRule.ledger_id == ledger_id))
+                if rule.payee_pattern.strip().casefold() == pattern]
+        if not same:
+            session.add(CategoryRule(ledger_id=ledger_id, category_id=category_id, payee_pattern=pattern))
+        for rule in same:
+            rule.category_id = category_id
+
+
+def default_account_id(ledger_id):
+    """The account an Xpenser create without ``account`` goes to (opened when missing)."""
+    words = vocabulary(ledger_id)
+    if words.default_account is not None:
+        return words.default_account.id
+    with write_transaction():
+        return _open_account(ledger_id, words.currency)
+
+
+def _open_account(ledger_id, currency):
+    """Open the "Cash" account inside the caller's write transaction; its id is needed now."""
+    account = accounts.create_account(ledger_id, NEW_ACCOUNT_NAME, type="cash", currency=currency)
+    db.session.flush()
+    return account.id

@@ -1,0 +1,371 @@
+"""Shared-bill projects: creating, finding, changing and deleting them, and proving
+access to one with its private code or a project token.
+
+Messages are ihatemoney's (WTForms' standard ones where ihatemoney used WTForms), so
+the ihatemoney-compatible API can pass them through unchanged and the web pages say
+the same thing. Members live in project_members.py, bills in project_bills.py.
+"""
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from collections import OrderedDict
+from decimal import Decimal
+from threading import Lock
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from spendsense import money
+from spendsense.extensions import db
+from spendsense.models import NO_CURRENCY, Bill, Member, Project, bill_owers
+from spendsense.models.base import utcnow
+from spendsense.services import audit, validation
+from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.uow import write_transaction
+
+REQUIRED = "This field is required."
+INVALID_EMAIL = "Invalid email address."
+INVALID_CODE = "Invalid private code."
+RESERVED_IDS = {"dashboard"}
+MAX_ID_LENGTH = Project.__table__.c.id.type.length
+MAX_CODE_LENGTH = 1024
+TOKEN_SALT = "spendsense-project-token"
+PROJECT_FIELDS = ("name", "contact_email", "default_currency", "history_enabled")
+
+# Checking a private code costs a deliberately slow hash; ihatemoney clients send it
+# with every request. A correct code is remembered (as an HMAC keyed with the app
+# secret, next to the hash it matched) so the next request skips the hash. A changed
+# code changes the hash, which no longer matches the remembered one.
+_VERIFIED_MAX = 1024
+_verified = OrderedDict()
+_verified_lock = Lock()
+
+
+def places(currency):
+    """Decimals of a currency; "no currency" (XXX) keeps two, like ihatemoney."""
+    return 2 if currency == NO_CURRENCY else money.exponent(currency)
+
+
+def to_decimal(minor, currency):
+    """Minor units of ``currency`` -> the exact Decimal (1250 EUR -> 12.50)."""
+    digits = places(currency)
+    return Decimal(int(minor)).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
+
+
+def today():
+    """The default date of a bill: today in UTC (a page may offer the user's own)."""
+    return utcnow().date()
+
+
+def currencies():
+    """ISO codes a project or bill may use, "no currency" last."""
+    return [*money.currency_codes(), NO_CURRENCY]
+
+
+def slugify(value):
+    """ihatemoney's project id: accents stripped, lower case, spaces and dashes -> "-"."""
+    value = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(r"[-\s]+", "-", value)
+
+
+def _hash(code):
+    return generate_password_hash(code, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def required_text(value, field, max_length):
+    """Text that must be given; a missing one reads as WTForms says it (ihatemoney's API)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise Invalid.field(field, REQUIRED)
+    return validation.text(value, field, max_length=max_length, required=True)
+
+
+def _name(value):
+    return required_text(value, "name", 100)
+
+
+def clean_email(value, field="contact_email"):
+    email = required_text(value, field, 254)
+    try:
+        return validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise Invalid.field(field, INVALID_EMAIL) from exc
+
+
+def clean_code(value, field="password"):
+    if not isinstance(value, str) or not value:
+        raise Invalid.field(field, REQUIRED)
+    if len(value) > MAX_CODE_LENGTH:
+        raise Invalid.field(field, f"The private code must be at most {MAX_CODE_LENGTH} characters.")
+    return value
+
+
+def clean_currency(value, field="default_currency"):
+    code = str(value or "").strip().upper()
+    if code not in currencies():
+        raise Invalid.field(field, "Not a valid choice.")
+    return code
+
+
+def taken_message(project_id):
+    return (f'A project with this identifier ("{project_id}") already exists. '
+            "Please choose a new identifier")
+
+
+def clean_new_id(value):
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid.field("id", REQUIRED)
+    project_id = slugify(value)
+    if not project_id:
+        raise Invalid.field("id", "The identifier must contain letters or digits.")
+    if len(project_id) > MAX_ID_LENGTH:
+        raise Invalid.field("id", f"The identifier must be at most {MAX_ID_LENGTH} characters.")
+    if project_id in RESERVED_IDS or db.session.get(Project, project_id) is not None:
+        raise Invalid.field("id", taken_message(project_id))
+    return project_id
+
+
+def create_project(*, name, project_id, password, contact_email, default_currency=None,
+                   history_enabled=True, owner_id=None, actor=None):
+    """A new project; its id is the slug of ``project_id`` (returned on the project)."""
+    errors = {}
+    values = {}
+    checks = (("name", _name, name), ("id", clean_new_id, project_id), ("password", clean_code, password),
+              ("contact_email", clean_email, contact_email),
+              ("default_currency", clean_currency, default_currency or NO_CURRENCY))
+    for field, check, value in checks:
+        try:
+            values[field] = check(value)
+        except Invalid as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise Invalid(errors)
+    project = Project(id=values["id"], name=values["name"], password_hash=_hash(values["password"]),
+                      contact_email=values["contact_email"], default_currency=values["default_currency"],
+                      history_enabled=bool(history_enabled), owner_id=owner_id)
+    try:
+        with write_transaction() as session:
+            session.add(project)
+            session.flush()
+            audit.record(project, "project", project.id, "create",
+                         {"name": [None, project.name], "default_currency": [None, project.default_currency]},
+                         actor)
+    except IntegrityError as exc:  # the same id, created meanwhile
+        raise Invalid.field("id", taken_message(values["id"])) from exc
+    return project
+
+
+def normalise_id(project_id):
+    return project_id.strip().lower() if isinstance(project_id, str) else ""
+
+
+def get_project(project_id, *, for_update=False):
+    project_id = normalise_id(project_id)
+    if not project_id or len(project_id) > MAX_ID_LENGTH:
+        raise NotFound("Not Found", entity="project")
+    query = select(Project).where(Project.id == project_id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    project = db.session.scalars(query).first()
+    if project is None:
+        raise NotFound("Not Found", entity="project")
+    return project
+
+
+def find_project(project_id):
+    try:
+        return get_project(project_id)
+    except NotFound:
+        return None
+
+
+def _fingerprint(project, code):
+    secret = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(secret, f"{project.id}\0{project.password_hash}\0{code}".encode(), hashlib.sha256).digest()
+
+
+def check_code(project, code):
+    """True when ``code`` is the project's private code."""
+    if not isinstance(code, str) or not code or len(code) > MAX_CODE_LENGTH:
+        return False
+    fingerprint = _fingerprint(project, code)
+    with _verified_lock:
+        if _verified.get(project.id) == fingerprint:
+            _verified.move_to_end(project.id)
+            return True
+    if not check_password_hash(project.password_hash, code):
+        return False
+    with _verified_lock:
+        _verified[project.id] = fingerprint
+        while len(_verified) > _VERIFIED_MAX:
+            _verified.popitem(last=False)
+    return True
+
+
+def authenticate(project_id, code):
+    """The project whose id (any case) and private code these are, or None."""
+    project = find_project(project_id)
+    if project is None or not check_code(project, code):
+        return None
+    return project
+
+
+def _serializer(project):
+    # The salt follows the private code's hash: changing the code kills every token.
+    salt = f"{TOKEN_SALT}:{hashlib.sha256(project.password_hash.encode()).hexdigest()}"
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def issue_token(project):
+    """ihatemoney's project token: the signed list [project id]."""
+    return _serializer(project).dumps([project.id])
+
+
+def project_for_token(project_id, token):
+    """The project this token opens, if it is ``project_id``'s and still valid."""
+    project = find_project(project_id)
+    if project is None or not isinstance(token, str) or not token or len(token) > 500:
+        return None
+    try:
+        data = _serializer(project).loads(token)
+    except BadSignature:
+        return None
+    return project if data == [project.id] else None
+
+
+def snapshot(project):
+    return {field: getattr(project, field) for field in PROJECT_FIELDS}
+
+
+def update_project(project_id, *, current_password, name=None, contact_email=None, password=None,
+                   default_currency=None, history_enabled=None, actor=None):
+    """Change settings; the current private code is required, whoever asks. Fields left
+    None stay as they are, and an empty new ``password`` keeps the code."""
+    with write_transaction():
+        project = get_project(project_id, for_update=True)
+        if not isinstance(current_password, str) or not current_password:
+            raise Invalid.field("current_password", REQUIRED)
+        if not check_code(project, current_password):
+            raise Invalid.field("current_password", INVALID_CODE)
+        before = snapshot(project)
+        errors = {}
+        for field, check, value in (("name", _name, name), ("contact_email", clean_email, contact_email),
+                                    ("default_currency", clean_currency, default_currency)):
+            if value is None:
+                continue
+            try:
+                setattr(project, field, check(value))
+            except Invalid as exc:
+                errors.update(exc.errors)
+        if password:
+            try:
+                project.password_hash = _hash(clean_code(password))
+            except Invalid as exc:
+                errors.update(exc.errors)
+        if errors:
+            raise Invalid(errors)
+        if project.default_currency != before["default_currency"]:
+            _switch_currency(project, before["default_currency"])
+        if history_enabled is not None:
+            project.history_enabled = bool(history_enabled)
+        changes = audit.diff(before, snapshot(project))
+        if password:
+            changes["password"] = ["", "changed"]
+        # A project that just turned its history off records that one last change.
+        if changes and (project.history_enabled or before["history_enabled"]):
+            project.history_enabled, keep = True, project.history_enabled
+            audit.record(project, "project", project.id, "update", changes, actor)
+            project.history_enabled = keep
+    return project
+
+
+def _switch_currency(project, old):
+    """Without exchange rates, a project with bills may only move between a currency
+    and "no currency" (amounts stay as they are), with the same number of decimals."""
+    new = project.default_currency
+    has_bills = db.session.scalar(select(exists().where(Bill.project_id == project.id)))
+    if has_bills and (NO_CURRENCY not in (old, new) or places(old) != places(new)):
+        raise Invalid.field("default_currency", (
+            "This project has bills: without exchange rates its currency can only change "
+            "between a currency and “no currency” (XXX) with the same decimals."))
+    db.session.execute(update(Bill).where(Bill.project_id == project.id, Bill.original_currency.in_((old, NO_CURRENCY)))
+                       .values(original_currency=new).execution_options(synchronize_session=False))
+    from spendsense.services import ledger_link  # ledger_link imports this module
+
+    ledger_link.currency_changed(project)
+
+
+def delete_project(project_id, *, actor=None):
+    """Delete the project with its members, bills and history (and the linked users'
+    personal transactions that booked their shares)."""
+    from spendsense.services import ledger_link  # ledger_link imports this module
+
+    with write_transaction() as session:
+        project = get_project(project_id, for_update=True)
+        ledger_link.forget_project(project)
+        session.execute(delete(Project).where(Project.id == project.id))
+        session.expunge(project)
+    with _verified_lock:
+        _verified.pop(project.id, None)
+
+
+def set_history(project_id, enabled, *, actor=None):
+    with write_transaction():
+        project = get_project(project_id, for_update=True)
+        if project.history_enabled != bool(enabled):
+            project.history_enabled = True
+            audit.record(project, "project", project.id, "update", {"history_enabled": [not enabled, bool(enabled)]},
+                         actor)
+            project.history_enabled = bool(enabled)
+    return project
+
+
+def erase_history(project_id):
+    with write_transaction():
+        audit.erase_project_history(get_project(project_id).id)
+
+
+def projects_of_user(user_id):
+    """Projects the user created or is a member of, by name."""
+    linked = select(Member.project_id).where(Member.user_id == user_id)
+    return db.session.scalars(select(Project).where((Project.owner_id == user_id) | Project.id.in_(linked))
+                              .order_by(func.lower(Project.name), Project.id)).all()
+
+
+def user_can_open(project, user_id):
+    """A SpendSense user reaches a project they created or are linked to as a member."""
+    if user_id is None:
+        return False
+    if project.owner_id == user_id:
+        return True
+    return db.session.scalar(select(exists().where(Member.project_id == project.id, Member.user_id == user_id)))
+
+
+def has_bills(member_id):
+    return db.session.scalar(select(exists().where(Bill.payer_id == member_id))) or db.session.scalar(
+        select(exists().where(bill_owers.c.member_id == member_id)))
+
+
+def list_members(project_id, *, active_only=False):
+    query = select(Member).where(Member.project_id == project_id)
+    if active_only:
+        query = query.where(Member.activated.is_(True))
+    return db.session.scalars(query.order_by(Member.id)).all()
+
+
+def get_member(project_id, member_id, *, for_update=False):
+    if isinstance(member_id, bool) or not isinstance(member_id, int) or not 0 < member_id <= validation.MAX_ID:
+        raise NotFound("Not Found", entity="member")
+    query = select(Member).where(Member.project_id == project_id, Member.id == member_id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    member = db.session.scalars(query).first()
+    if member is None:
+        raise NotFound("Not Found", entity="member")
+    return member

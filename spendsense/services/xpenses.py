@@ -1,0 +1,237 @@
+"""Expenses as the Xpenser dialect sees them, over the ledger's transactions.
+
+An expense's ``amount`` is the money that went out, in its account's currency: an
+expense of 12.50 is "12.50", an income of 500 is "-500.00". Its ``type`` is the payee
+(the word typed when it named no category), else the category's value. ``report`` is
+the folder it is filed in (services/xpense_reports.py).
+
+The list filters of GET /api/expenses/ become one SQL condition here, always scoped to
+the caller's ledger. A ``modified`` filter also returns tombstones (deleted rows), so a
+client polling ``modified_op=gt`` sees deletions too.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import aliased
+
+from spendsense import money
+from spendsense.extensions import db
+from spendsense.models import Account, Category, Transaction
+from spendsense.services import quick_entry, quick_record, transactions, validation, xpense_reports
+from spendsense.services.errors import Invalid
+
+OPS = ("lt", "gt", "eq")
+_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%Y-%m-%d")
+_MOMENT_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
+                   "%Y-%m-%d %H:%M", "%Y-%m-%d")
+ALL_REPORTS = "*"
+
+
+def expense_type(payee, category_value, transfer_id):
+    return payee or category_value or ("transfer" if transfer_id else "")
+
+
+def _type_fields(ledger_id, kind_word, direction):
+    """(category id, payee) for a type word, as quick entry resolves it."""
+    words = quick_record.vocabulary(ledger_id)
+    sign = "+" if direction == "earn" else "-"
+    _direction, category, matched_by = quick_entry.resolve_category(words, kind_word, sign)
+    payee = kind_word if matched_by not in ("value", "name") else None
+    return (category.id if category else None), payee
+
+
+def _signed(ledger_id, account_id, value):
+    """The stored (signed) amount for an Xpenser amount: positive = money out."""
+    currency = db.session.get(Account, account_id).currency
+    amount = validation.amount(value, currency)
+    if amount == 0:
+        raise Invalid.field("amount", "Amount must not be zero.")
+    return -amount
+
+
+def parse_moment(value, field):
+    if value in (None, ""):
+        return None
+    for pattern in _MOMENT_FORMATS:
+        try:
+            moment = datetime.strptime(str(value).strip(), pattern)  # noqa: DTZ007  (naive UTC or wall clock)
+        except ValueError:
+            continue
+        return validation.parse_datetime(moment, field)
+    raise Invalid.field(field, f"{field} must look like 2009-08-26 14:30:00.")
+
+
+def create_expense(ledger_id, *, kind_word, amount, notes=None, report_id=None, occurred_at=None, tags=None,
+                   sourceid=None, account_name=None):
+    """Record an expense (or, with a negative amount, an income) from Xpenser fields."""
+    kind_word = validation.text(kind_word, "type", max_length=200, label="Type")
+    if amount in (None, ""):
+        raise Invalid.field("amount", "amount is required.")
+    account_id = _account_id(ledger_id, account_name)
+    signed = _signed(ledger_id, account_id, amount)
+    category_id, payee = _type_fields(ledger_id, kind_word, "spent" if signed < 0 else "earn")
+    report = report_id if report_id not in (None, "") else xpense_reports.ensure_current(ledger_id).id
+    return transactions.create_transaction(
+        ledger_id, account_id=account_id, amount=signed, occurred_at=parse_moment(occurred_at, "date"),
+        category_id=category_id, payee=payee, description=notes, labels=tags, source="api",
+        external_id=sourceid, report_id=report)
+
+
+def _account_id(ledger_id, account_name):
+    if account_name in (None, ""):
+        return quick_record.default_account_id(ledger_id)
+    from spendsense.services import accounts  # a name, as in the v1 dialect
+
+    account = accounts.find_by_name(ledger_id, validation.text(account_name, "account", max_length=100))
+    if account is None:
+        raise Invalid.field("account", "Account not found.")
+    return account.id
+
+
+def update_expense(ledger_id, txn_id, fields):
+    """Change the given Xpenser fields of an expense: type, amount, notes, report, date, tags."""
+    txn = transactions.get_transaction(ledger_id, validation.identifier(txn_id, "id"))
+    changes = {}
+    if fields.get("amount") not in (None, ""):
+        changes["amount"] = _signed(ledger_id, txn.account_id, fields["amount"])
+    if "type" in fields:
+        kind_word = validation.text(fields["type"], "type", max_length=200, label="Type")
+        amount = changes.get("amount", money.from_minor(txn.amount, txn.account.currency))
+        category_id, payee = _type_fields(ledger_id, kind_word, "spent" if amount < 0 else "earn")
+        if txn.transfer_id is None:
+            changes["category_id"] = category_id
+        changes["payee"] = payee
+    if "notes" in fields:
+        changes["description"] = fields["notes"]
+    if "report" in fields:
+        changes["report_id"] = fields["report"] or None
+    if fields.get("date") not in (None, ""):
+        changes["occurred_at"] = parse_moment(fields["date"], "date")
+    if "tags" in fields:
+        changes["labels"] = fields["tags"] or []
+    if not changes:
+        return txn
+    return transactions.update_transaction(ledger_id, txn.id, **changes)
+
+
+@dataclass
+class ExpenseFilter:
+    report: object = None  # None: the current report; ALL_REPORTS; or a report id
+    date: str | None = None
+    date_op: str | None = None
+    type: str | None = None
+    notes: str | None = None
+    amount: str | None = None
+    amount_op: str | None = None
+    created: str | None = None
+    created_op: str | None = None
+    modified: str | None = None
+    modified_op: str | None = None
+
+
+def _op(value, field):
+    op = (value or "eq").strip().lower()
+    if op not in OPS:
+        raise Invalid.field(field, f"{field} must be lt or gt.")
+    return op
+
+
+def _day(value):
+    text = " ".join(str(value).replace("+", " ").split())
+    for pattern in _DATE_FORMATS:
+        try:
+            day = datetime.strptime(text, pattern).date()  # noqa: DTZ007  (a calendar day)
+        except ValueError:
+            continue
+        return validation.parse_date(day, "date")
+    raise Invalid.field("date", "date must look like 01 Aug 2009 or 2009-08-01.")
+
+
+def _compare(column, op, low, high):
+    """column against [low, high): lt = before low, gt = from high on, eq = inside."""
+    if op == "lt":
+        return column < low
+    if op == "gt":
+        return column >= high
+    return and_(column >= low, column < high)
+
+
+def _amount_condition(ledger_id, value, op):
+    """The Xpenser amount (-stored amount) against a decimal, per account currency."""
+    text = str(value).strip()
+    if not money.is_number(text) or len(text) > 40:
+        raise Invalid.field("amount", "amount must be a number.")
+    number = Decimal(text)
+    per_currency = {}
+    for account_id, currency in db.session.execute(
+            select(Account.id, Account.currency).where(Account.ledger_id == ledger_id)):
+        per_currency.setdefault(currency, []).append(account_id)
+    parts = []
+    for currency, ids in per_currency.items():
+        scaled = number.scaleb(money.exponent(currency))
+        out = -Transaction.amount
+        if op == "gt":
+            condition = out > int(scaled.to_integral_value(rounding=ROUND_FLOOR))
+        elif op == "lt":
+            condition = out < int(scaled.to_integral_value(rounding=ROUND_CEILING))
+        elif scaled == scaled.to_integral_value():
+            condition = out == int(scaled)
+        else:
+            condition = false()
+        parts.append(and_(Transaction.account_id.in_(ids), condition))
+    return or_(*parts) if parts else false()
+
+
+def condition(ledger_id, flt):
+    """One SQL condition for the filter, scoped to the ledger. Tombstones are included
+    only when the filter has ``modified`` (delta sync)."""
+    parts = [Transaction.ledger_id == ledger_id]
+    if flt.modified in (None, ""):
+        parts.append(Transaction.deleted_at.is_(None))
+    if flt.report == ALL_REPORTS:
+        pass
+    elif flt.report in (None, ""):
+        current = xpense_reports.current_report(ledger_id)
+        parts.append(Transaction.report_id == current.id if current else false())
+    else:
+        parts.append(Transaction.report_id == xpense_reports.get_report(
+            ledger_id, validation.identifier(flt.report, "report")).id)
+    if flt.date not in (None, ""):
+        day = _day(flt.date)
+        start = datetime.combine(day, time.min)
+        parts.append(_compare(Transaction.occurred_at, _op(flt.date_op, "date_op"), start,
+                              start + timedelta(days=1)))
+    if flt.type not in (None, ""):
+        category = aliased(Category)  # the export query joins Category itself
+        value_of = (select(category.value).where(category.id == Transaction.category_id)
+                    .correlate(Transaction).scalar_subquery())
+        word = validation.text(flt.type, "type", max_length=200, label="Type")
+        parts.append(func.lower(func.coalesce(Transaction.payee, value_of, "")) == word.lower())
+    if flt.notes not in (None, ""):
+        notes = validation.text(flt.notes, "notes", max_length=500, label="Notes")
+        parts.append(func.lower(Transaction.description) == notes.lower())
+    if flt.amount not in (None, ""):
+        parts.append(_amount_condition(ledger_id, flt.amount, _op(flt.amount_op, "amount_op")))
+    for column, value, op, field in ((Transaction.created_at, flt.created, flt.created_op, "created"),
+                                     (Transaction.updated_at, flt.modified, flt.modified_op, "modified")):
+        if value not in (None, ""):
+            moment = parse_moment(value, field)
+            op = _op(op, f"{field}_op")
+            if "." in str(value):  # the exact X-Sync-Cursor of an earlier answer
+                parts.append({"gt": column > moment, "lt": column < moment, "eq": column == moment}[op])
+            else:  # a whole second, as the "modified" field shows it
+                parts.append(_compare(column, op, moment, moment + timedelta(seconds=1)))
+    return and_(*parts)
+
+
+def sync_cursor(ledger_id):
+    """The ledger's newest modification, to poll from next time.
+
+    Ledger-wide, not per filter: an index answers it at once, and a row outside the
+    filter that changed before it is not wanted by this client anyway. The caller
+    bounds its rows by it, so a change made while they stream waits for the next poll.
+    """
+    return db.session.scalar(select(func.max(Transaction.updated_at)).where(Transaction.ledger_id == ledger_id))

@@ -1,0 +1,124 @@
+"""Flask-WTF forms. They check the shape of input only; every rule lives in a service,
+whose Invalid errors are put back on these fields by helpers.apply_errors."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+
+from spendsense.models import ACCOUNT_TYPES
+
+try:  # WTForms 3.3 deprecates (value, label) tuples as declared choices
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def options(pairs):
+    """Declared choices in the form this WTForms version wants."""
+    return [SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs]
+
+
+ACCOUNT_TYPE_LABELS = {
+    "bank": "Bank account", "credits": "Credit card", "cash": "Cash", "stocks": "Investments",
+    "mortgage": "Mortgage", "loans": "Loan", "vehicle": "Vehicle", "property": "Property",
+    "insurance": "Insurance", "other_asset": "Other asset", "other_liability": "Other liability",
+}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class ConfirmForm(FlaskForm):
+    """No fields: a POST that carries only the CSRF token (delete, log out, revoke)."""
+
+
+class RegisterForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=150)])
+    email = StringField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField("Repeat password",
+                            validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username or email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField("Keep me logged in")
+    next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField("Repeat new password",
+                            validators=[DataRequired(), EqualTo("new_password", "The passwords do not match.")])
+    error_aliases = {"password": "new_password"}
+
+
+class SettingsForm(FlaskForm):
+    base_currency = SelectField("Base currency")
+    timezone = SelectField("Time zone")
+    week_start = SelectField("Week starts on", choices=options((str(i), day) for i, day in enumerate(WEEKDAYS)))
+
+
+class AccountForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    type = SelectField("Type", choices=options((t, ACCOUNT_TYPE_LABELS[t]) for t in ACCOUNT_TYPES))
+    currency = SelectField("Currency")
+    opening_balance = StringField("Opening balance", default="0", validators=[Optional(), Length(max=40)])
+    is_net_worth = BooleanField("Count in net worth", default=True)
+    next = HiddenField()
+
+
+class AccountDeleteForm(FlaskForm):
+    delete_transactions = BooleanField("Also delete all its transactions")
+
+
+class TransactionForm(FlaskForm):
+    kind = RadioField("Type", choices=options([("spent", "Expense"), ("earn", "Income")]), default="spent")
+    amount = StringField("Amount", validators=[DataRequired(), Length(max=40)])
+    account_id = SelectField("Account", validators=[InputRequired()])
+    category_id = RadioField("Category", validate_choice=False)
+    date = DateField("Date", validators=[InputRequired()])  # keeps "Not a valid date value."
+    description = StringField("Description", validators=[Optional(), Length(max=500)])
+    labels = StringField("Labels", validators=[Optional(), Length(max=500)],
+                         description="Separate labels with spaces or commas.")
+    next = HiddenField()
+    error_aliases = {"account": "account_id", "category": "category_id", "occurred_at": "date"}
+
+
+class TransferForm(FlaskForm):
+    from_account_id = SelectField("From", validators=[InputRequired()])
+    to_account_id = SelectField("To", validators=[InputRequired()])
+    amount = StringField("Amount sent", validators=[DataRequired(), Length(max=40)])
+    to_amount = StringField("Amount received", validators=[Optional(), Length(max=40)],
+                            description="Only when the accounts use different currencies.")
+    date = DateField("Date", validators=[InputRequired()])  # keeps "Not a valid date value."
+    description = StringField("Description", validators=[Optional(), Length(max=500)])
+    next = HiddenField()
+    error_aliases = {"from_account": "from_account_id", "to_account": "to_account_id",
+                     "counter_amount": "to_amount", "occurred_at": "date"}
+
+
+class CategoryForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    icon = StringField("Icon", validators=[DataRequired(), Length(max=32)])
+    kind = RadioField("Type", choices=options([("spent", "Expense"), ("earn", "Income")]), default="spent")
+    # Choices (the same kind's categories) are set by the view; "" = top level.
+    parent_id = SelectField("Inside", default="")
+    error_aliases = {"type": "kind", "parent": "parent_id"}
+
+
+class CategoryDeleteForm(FlaskForm):
+    # Choices (the other categories of the same kind) are set by the view; "" = none.
+    move_to = SelectField("Move its transactions to", default="")
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Token name", validators=[DataRequired(), Length(max=100)])

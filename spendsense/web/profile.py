@@ -1,0 +1,80 @@
+"""The profile (totals and settings) and the API token page."""
+
+from zoneinfo import available_timezones
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from spendsense.services import periods, report_series, reports, tokens, users
+from spendsense.services.errors import Invalid, NotFound
+from spendsense.web import bp
+from spendsense.web.forms import ConfirmForm, SettingsForm, TokenForm
+from spendsense.web.helpers import apply_errors, current_ledger
+from spendsense.web.shared import currency_choices, today, week_start_of_user
+
+
+NEW_TOKEN_KEY = "new_api_token"
+
+
+def _settings_form():
+    form = SettingsForm(base_currency=current_user.base_currency, timezone=current_user.timezone,
+                        week_start=str(current_user.week_start))
+    form.base_currency.choices = currency_choices()
+    form.timezone.choices = [(zone, zone) for zone in sorted(available_timezones())]
+    return form
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    ledger_id = current_ledger()
+    form = _settings_form()
+    if form.validate_on_submit():
+        try:
+            users.update_settings(current_user.id, base_currency=form.base_currency.data,
+                                  timezone=form.timezone.data, week_start=form.week_start.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Settings saved.", "success")
+            return redirect(url_for("web.profile"))
+    day = today(ledger_id)
+    period_totals = [
+        (periods.LABELS[key], report_series.period_flows(
+            ledger_id, *periods.resolve(key, day, week_start_of_user()).bounds()))
+        for key in ("week", "month", "year")
+    ]
+    return render_template("profile.html", form=form, all_time=reports.all_time_totals(ledger_id),
+                           period_totals=period_totals), 200 if not form.errors else 422
+
+
+@bp.route("/link_api/", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            _token, secret = tokens.issue(current_user.id, form.name.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            # Redirect after the POST so a reload cannot create a second token; the
+            # secret rides in the session for exactly one page view.
+            session[NEW_TOKEN_KEY] = secret
+            return redirect(url_for("web.api_tokens"))
+    new_secret = session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
+    return render_template("tokens.html", form=form, tokens=tokens.list_for(current_user.id),
+                           new_secret=new_secret, revoke_form=ConfirmForm()), 200 if not form.errors else 422
+
+
+@bp.route("/link_api/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    if ConfirmForm().validate_on_submit():
+        try:
+            token = tokens.revoke(current_user.id, token_id)
+        except NotFound:
+            flash("That token does not exist or was already revoked.", "error")
+        else:
+            flash(f"Token “{token.name}” revoked. Programs using it can no longer connect.", "success")
+    return redirect(url_for("web.api_tokens"))

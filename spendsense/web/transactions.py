@@ -1,0 +1,236 @@
+"""The transactions page (grouped by day, filtered, paginated) and entry forms."""
+
+from datetime import datetime
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from spendsense import money
+from spendsense.services import (
+    categories,
+    periods,
+    transaction_queries,
+    transactions,
+    transfers,
+    users,
+    validation,
+)
+from spendsense.services.errors import Invalid, NotFound
+from spendsense.web import bp
+from spendsense.web.forms import ConfirmForm, TransactionForm, TransferForm
+from spendsense.web.helpers import apply_errors, back, current_ledger, or_404
+from spendsense.web.shared import (
+    account_choices,
+    category_choices,
+    entry_forms,
+    today,
+    week_start_of_user,
+)
+
+PER_PAGE = 50
+FILTER_ARGS = ("period", "start", "end", "type", "account", "category", "label", "q", "sort")
+SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "largest": "Largest first",
+               "smallest": "Smallest first"}
+
+
+def _int_arg(name):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _filters(ledger_id):
+    """The list's filter from the query string; bad values fall back to defaults with a note."""
+    args = request.args
+    notes = []
+    try:
+        period = periods.resolve(args.get("period", "month"), today(ledger_id), week_start_of_user(),
+                                 start=args.get("start"), end=args.get("end"))
+    except Invalid as exc:
+        notes.append(exc.message)
+        period = periods.resolve("month", today(ledger_id), week_start_of_user())
+    start, end = period.bounds()
+    kind = args.get("type") if args.get("type") in transaction_queries.KINDS else None
+    sort = args.get("sort") if args.get("sort") in transaction_queries.SORTS else "newest"
+    search = (args.get("q") or "").strip()[:100] or None
+    label = (args.get("label") or "").strip().lstrip("#")[:50] or None
+    flt = transaction_queries.TransactionFilter(
+        start=start, end=end, kind=kind, account_id=_int_arg("account"),
+        category_id=_int_arg("category"), uncategorised=args.get("category") == "none",
+        label=label, search=search, sort=sort, one_leg_per_transfer=True)
+    return period, flt, notes
+
+
+def _group_by_day(rows):
+    groups = []
+    for txn in rows:
+        day = txn.occurred_at.date()
+        if not groups or groups[-1][0] != day:
+            groups.append((day, []))
+        groups[-1][1].append(txn)
+    return groups
+
+
+@bp.route("/transactions")
+@login_required
+def transactions_list():
+    ledger_id = current_ledger()
+    period, flt, notes = _filters(ledger_id)
+    page = max(_int_arg("page") or 1, 1)
+    rows, has_more = transaction_queries.page(ledger_id, flt, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    groups = _group_by_day(rows)
+    sums = transaction_queries.day_sums(ledger_id, flt, {day for day, _ in groups}) \
+        if flt.sort in ("newest", "oldest") else {}
+    partners = transaction_queries.transfer_partners(rows)
+    entry, transfer = entry_forms(ledger_id)
+    # Only the filter's own parameters are carried into the pager links: url_for would
+    # read "_external", "_anchor", "endpoint"... from the query string as its options.
+    args = {key: value for key, value in request.args.items() if key in FILTER_ARGS and value}
+    return render_template(
+        "transactions/list.html", groups=groups, sums=sums, partners=partners, period=period, flt=flt,
+        notes=notes, page=page, has_more=has_more, args=args, sort_labels=SORT_LABELS,
+        period_labels=periods.LABELS, accounts=account_choices(ledger_id, include_archived=True),
+        categories=category_choices(ledger_id), entry_form=entry, transfer_form=transfer,
+    )
+
+
+def _moment(ledger_id, day, keep=None):
+    """A date from the form with a time of day: the kept one when editing, else now."""
+    clock = keep.time() if keep else users.local_now(ledger_id).time()
+    return datetime.combine(day, clock)
+
+
+@bp.route("/transactions/new", methods=["GET", "POST"])
+@login_required
+def new_transaction():
+    ledger_id = current_ledger(write=True)
+    form, _transfer = entry_forms(ledger_id, formdata=request.form if request.method == "POST" else None)
+    if request.method == "GET" and request.args.get("kind") in ("spent", "earn"):
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        try:
+            amount = _signed(form, ledger_id)
+            transactions.create_transaction(
+                ledger_id, account_id=form.account_id.data, amount=amount,
+                occurred_at=_moment(ledger_id, form.date.data), category_id=form.category_id.data or None,
+                description=form.description.data, labels=form.labels.data, source="web")
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Expense added." if form.kind.data == "spent" else "Income added.", "success")
+            return back("web.transactions_list")
+    return render_template("transactions/form.html", form=form, txn=None,
+                           categories=category_choices(ledger_id)), 200 if not form.errors else 422
+
+
+def _signed(form, ledger_id):
+    """The typed amount (always positive) signed by the chosen type."""
+    text = (form.amount.data or "").strip()
+    if text.startswith("+"):  # "+5" is five; the type gives the sign
+        text = text[1:].lstrip()
+    if text.startswith("-"):
+        raise Invalid.field("amount", "Type the amount without a sign; choose Expense or Income instead.")
+    if form.category_id.data:
+        try:
+            category = categories.get_visible(ledger_id, validation.identifier(form.category_id.data, "category"))
+        except (Invalid, NotFound) as exc:
+            raise Invalid.field("category", "Choose a category from the list.") from exc
+        if category.kind != form.kind.data:
+            raise Invalid.field("category", "This category is for the other type; pick another one.")
+    return "-" + text if form.kind.data == "spent" else text
+
+
+@bp.route("/transactions/<int:txn_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_transaction(txn_id):
+    ledger_id = current_ledger(write=True)
+    txn = or_404(transactions.get_transaction, ledger_id, txn_id)
+    if txn.transfer_id:
+        return redirect(url_for("web.edit_transfer", txn_id=txn.id, next=request.args.get("next")))
+    form = TransactionForm(formdata=request.form if request.method == "POST" else None,
+                           kind=txn.kind, amount=str(money.from_minor(abs(txn.amount), txn.account.currency)),
+                           account_id=str(txn.account_id), category_id=str(txn.category_id or ""),
+                           date=txn.occurred_at.date(), description=txn.description,
+                           labels=" ".join(label.name for label in txn.labels))
+    form.account_id.choices = account_choices(ledger_id, include_archived=True)
+    form.category_id.choices = [(str(c.id), c.name) for c in category_choices(ledger_id)]
+    if form.validate_on_submit():
+        try:
+            transactions.update_transaction(
+                ledger_id, txn.id, account_id=form.account_id.data, amount=_signed(form, ledger_id),
+                occurred_at=_moment(ledger_id, form.date.data, keep=txn.occurred_at),
+                category_id=form.category_id.data or None, description=form.description.data,
+                labels=form.labels.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Transaction saved.", "success")
+            return back("web.transactions_list")
+    return render_template("transactions/form.html", form=form, txn=txn,
+                           categories=category_choices(ledger_id)), 200 if not form.errors else 422
+
+
+@bp.route("/transactions/<int:txn_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_transaction(txn_id):
+    ledger_id = current_ledger(write=True)
+    txn = or_404(transactions.get_transaction, ledger_id, txn_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        transactions.delete_transaction(ledger_id, txn.id)
+        flash("Transfer deleted." if txn.transfer_id else "Transaction deleted.", "success")
+        return back("web.transactions_list")
+    pair = transactions.transfer_pair(txn)
+    return render_template("transactions/delete.html", form=form, txn=txn, pair=pair)
+
+
+@bp.route("/transfers/new", methods=["GET", "POST"])
+@login_required
+def new_transfer():
+    ledger_id = current_ledger(write=True)
+    _entry, form = entry_forms(ledger_id, formdata=request.form if request.method == "POST" else None)
+    if form.validate_on_submit():
+        try:
+            transactions.create_transfer(
+                ledger_id, from_account_id=form.from_account_id.data, to_account_id=form.to_account_id.data,
+                amount=form.amount.data, to_amount=form.to_amount.data or None,
+                occurred_at=_moment(ledger_id, form.date.data), description=form.description.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Transfer recorded.", "success")
+            return back("web.transactions_list")
+    return render_template("transactions/transfer.html", form=form, pair=None), 200 if not form.errors else 422
+
+
+@bp.route("/transfers/<int:txn_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_transfer(txn_id):
+    ledger_id = current_ledger(write=True)
+    txn = or_404(transactions.get_transaction, ledger_id, txn_id)
+    pair = transactions.transfer_pair(txn)
+    if pair is None:
+        return redirect(url_for("web.edit_transaction", txn_id=txn.id))
+    out_leg, in_leg = pair
+    form = TransferForm(
+        formdata=request.form if request.method == "POST" else None,
+        from_account_id=str(out_leg.account_id), to_account_id=str(in_leg.account_id),
+        amount=str(money.from_minor(-out_leg.amount, out_leg.account.currency)),
+        to_amount=str(money.from_minor(in_leg.amount, in_leg.account.currency))
+        if in_leg.account.currency != out_leg.account.currency else "",
+        date=out_leg.occurred_at.date(), description=out_leg.description)
+    choices = account_choices(ledger_id, include_archived=True)
+    form.from_account_id.choices = form.to_account_id.choices = choices
+    if form.validate_on_submit():
+        try:
+            transfers.update_transfer(
+                ledger_id, txn.id, from_account_id=form.from_account_id.data,
+                to_account_id=form.to_account_id.data, amount=form.amount.data,
+                to_amount=form.to_amount.data or None,
+                occurred_at=_moment(ledger_id, form.date.data, keep=out_leg.occurred_at),
+                description=form.description.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Transfer saved.", "success")
+            return back("web.transactions_list")
+    return render_template("transactions/transfer.html", form=form, pair=pair), 200 if not form.errors else 422

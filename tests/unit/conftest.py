@@ -1,0 +1,38 @@
+"""Unit-test fixtures: accounts to book into, and the balance invariant after every test."""
+
+import pytest
+
+from spendsense.services import accounts
+from tests.unit.helpers import assert_consistent
+
+
+@pytest.fixture(autouse=True)
+def _balances_stay_consistent(request):
+    """Whatever a test did through the services, caches must match the transactions."""
+    uses_app = "app" in request.fixturenames
+    if uses_app:
+        request.getfixturevalue("app")  # set up first, so torn down after this check
+    yield
+    if uses_app:
+        assert_consistent()
+
+
+@pytest.fixture
+def account(ledger):
+    """Alice's EUR current account, opening balance 0."""
+    return accounts.create_account(ledger, "Current", currency="EUR").id
+
+
+@pytest.fixture
+def savings(ledger):
+    return accounts.create_account(ledger, "Savings", currency="EUR").id
+
+
+@pytest.fixture
+def yen(ledger):
+    return accounts.create_account(ledger, "Wallet JPY", type="cash", currency="JPY").id
+
+
+@pytest.fixture
+def dinar(ledger):
+    return accounts.create_account(ledger, "Bahrain", currency="BHD").id
