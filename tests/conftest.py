@@ -9,6 +9,7 @@ tables plus the seeded system categories.
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
@@ -27,6 +28,27 @@ def _database_url(tmp_path_factory):
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
+class RequestIsolatedClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own.
+
+    The ``app`` fixture keeps an app context pushed for the whole test, and Flask
+    reuses an active context for a request: ``g`` (Flask-Login's cached user, the
+    per-request caches) and the database session would then leak from one request,
+    or one logged-in client, into the next. Production gives each request a fresh
+    context; so does this client.
+    """
+
+    def open(self, *args, **kwargs):
+        # The test's own session (outer context) ends its transaction before and after,
+        # so the request sees what the test wrote and the test then reads afresh.
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+            response.get_data()  # read streamed bodies while the context is alive
+        db.session.commit()
+        return response
+
+
 def make_app(database_url, **overrides):
     settings = {
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -36,7 +58,9 @@ def make_app(database_url, **overrides):
     }
     settings.update(overrides)
     config = type("Config", (TestingConfig,), settings)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = RequestIsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session")

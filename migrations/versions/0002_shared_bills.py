@@ -84,6 +84,8 @@ def upgrade():
     sa.Column('amount', sa.BigInteger(), nullable=False),
     sa.Column('original_currency', sa.String(length=3), nullable=False),
     sa.Column('converted_amount', sa.BigInteger(), nullable=False),
+    sa.Column('fx_rate', sa.String(length=40), nullable=True),
+    sa.Column('fx_rate_date', sa.Date(), nullable=True),
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('creation_date', sa.Date(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),

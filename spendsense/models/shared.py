@@ -90,6 +90,10 @@ class Bill(db.Model):
     amount = db.Column(db.BigInteger, nullable=False)
     original_currency = db.Column(db.String(3), nullable=False)
     converted_amount = db.Column(db.BigInteger, nullable=False)
+    # The offline ECB rate (project currency units per bill currency unit, as text so it
+    # is never rounded) and its publication date, when the bill's currency was converted.
+    fx_rate = db.Column(db.String(40))
+    fx_rate_date = db.Column(db.Date)
     date = db.Column(db.Date, nullable=False)
     creation_date = db.Column(db.Date, nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

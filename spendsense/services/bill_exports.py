@@ -12,6 +12,8 @@ import io
 import json
 from decimal import Decimal
 
+import simplejson
+
 from spendsense.models import NO_CURRENCY
 from spendsense.models.shared import WEIGHT_SCALE
 from spendsense.services import project_bills, project_members, project_stats, shared_bills
@@ -28,7 +30,8 @@ FORMATS = ("json", "csv")
 
 
 def _number(minor, currency):
-    return float(shared_bills.to_decimal(minor, currency))
+    """Exact decimals: simplejson writes them as JSON numbers, csv as their digits."""
+    return shared_bills.to_decimal(minor, currency)
 
 
 def bill_rows(project):
@@ -37,7 +40,7 @@ def bill_rows(project):
     return [{"date": view.date.isoformat(), "what": view.what, "bill_type": view.bill_type,
              "amount": _number(view.amount, view.original_currency), "currency": view.original_currency,
              "payer_name": members[view.payer_id].name,
-             "payer_weight": float(Decimal(members[view.payer_id].weight_milli) / WEIGHT_SCALE),
+             "payer_weight": (Decimal(members[view.payer_id].weight_milli) / WEIGHT_SCALE).normalize(),
              "owers": [members[member_id].name for member_id in view.owers]}
             for view in project_bills.list_bills(project.id)]
 
@@ -62,7 +65,7 @@ def unescape_cell(value):
 def render(rows, fields, fmt):
     """The rows as ihatemoney's JSON (a list of objects) or CSV (a header line first)."""
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2)
+        return simplejson.dumps(rows, ensure_ascii=False, indent=2, use_decimal=True)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import bindparam, delete, func, select, update
 
+from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import BILL_TYPES, NO_CURRENCY, Bill, Member, bill_owers
 from spendsense.models.base import utcnow
@@ -19,6 +20,7 @@ from spendsense.services import (
     audit,
     bill_amounts,
     bill_shares,
+    fx,
     ledger_link,
     shared_bills,
     validation,
@@ -97,10 +99,27 @@ def _currency(project, value):
     code = project.default_currency if value in (None, "") else str(value).strip().upper()
     if code not in shared_bills.currencies():
         raise Invalid.field("original_currency", NOT_A_CHOICE)
-    if code not in (NO_CURRENCY, project.default_currency):
-        # No exchange rates here, so only the project's own currency (or none) converts.
+    if project.default_currency == NO_CURRENCY and code != NO_CURRENCY:
+        # A project without a currency has nothing to convert into (as in ihatemoney).
         raise Invalid.field("original_currency", f"Failed to convert from {code} currency")
     return code
+
+
+def _conversion(project, cleaned):
+    """(converted minor units, rate text, rate date) of the bill in the project's currency.
+
+    Same currency, or no currency: the amount as it is. Otherwise the offline ECB
+    reference rate of the bill's date; the rate and its date are kept on the bill.
+    """
+    code = cleaned["original_currency"]
+    if code in (NO_CURRENCY, project.default_currency):
+        return cleaned["amount"], None, None
+    typed = shared_bills.to_decimal(cleaned["amount"], code)
+    try:
+        result = fx.convert(typed, code, project.default_currency, cleaned["date"])
+    except Invalid as exc:
+        raise Invalid.field("original_currency", f"Failed to convert from {code} currency") from exc
+    return money.to_minor(result.amount, project.default_currency), str(result.rate), result.rate_date
 
 
 def _date(value):
@@ -112,14 +131,15 @@ def _date(value):
     return validation.parse_date(value.strip() if isinstance(value, str) else value, "date")
 
 
-def _amount(value, project):
+def _amount(value, currency):
+    """Minor units of ``currency`` (the bill's own) for a typed amount or calculation."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise Invalid.field("amount", REQUIRED)
     try:
-        amount = bill_amounts.parse(value, shared_bills.places(project.default_currency))
+        amount = bill_amounts.parse(value, shared_bills.places(currency))
     except bill_amounts.AmountError as exc:
         raise Invalid.field("amount", str(exc)) from exc
-    return int(amount.scaleb(shared_bills.places(project.default_currency)))
+    return int(amount.scaleb(shared_bills.places(currency)))
 
 
 def _clean(project, values, bill=None, include_inactive=False):
@@ -142,16 +162,19 @@ def _clean(project, values, bill=None, include_inactive=False):
     check("payer_id", _member_id, values.get("payer_id"), "payer")
     if "payer_id" in cleaned and cleaned["payer_id"] not in allowed:
         errors["payer"] = NOT_A_CHOICE
-    check("amount", _amount, values.get("amount"), project)
     check("original_currency", _currency, project, values.get("original_currency"))
+    check("amount", _amount, values.get("amount"), cleaned.get("original_currency", project.default_currency))
     check("date", _date, values.get("date"))
     check("external_link", _link, values.get("external_link"))
     check("bill_type", lambda: validation.choice(values.get("bill_type") or "Expense", "bill_type", BILL_TYPES))
     check("owers", _owers, values.get("owers"), allowed)
     if "bill_type" in errors:
         errors["bill_type"] = NOT_A_CHOICE
+    if not errors:
+        check("converted_amount", lambda: _conversion(project, cleaned))
     if errors:
         raise Invalid(errors)
+    cleaned["converted_amount"], cleaned["fx_rate"], cleaned["fx_rate_date"] = cleaned.pop("converted_amount")
     return cleaned
 
 
@@ -188,7 +211,7 @@ def create_bill(project_id, *, actor=None, include_inactive=False, **values):
         project = shared_bills.get_project(project_id, for_update=True)
         cleaned = _clean(project, values, include_inactive=include_inactive)
         owers = cleaned.pop("owers")
-        bill = Bill(project_id=project.id, converted_amount=cleaned["amount"], creation_date=shared_bills.today(),
+        bill = Bill(project_id=project.id, creation_date=shared_bills.today(),
                     created_at=utcnow(), **cleaned)
         session.add(bill)
         session.flush()
@@ -227,7 +250,6 @@ def update_bill(project_id, bill_id, *, actor=None, **values):
         bill_shares.apply(bill.bill_type, bill.payer_id, bill.converted_amount, old_shares, -1)
         for field, value in cleaned.items():
             setattr(bill, field, value)
-        bill.converted_amount = bill.amount
         shares = bill_shares.split(bill.converted_amount, _weights(owers))
         bill_shares.apply(bill.bill_type, bill.payer_id, bill.converted_amount, shares, +1)
         session.execute(delete(bill_owers).where(bill_owers.c.bill_id == bill.id))

@@ -40,10 +40,10 @@ def all_time_totals(ledger_id):
             for currency, spent, earned in rows]
 
 
-def totals_in(ledger_id, currency):
-    """The Totals of one currency (zero when the ledger has none in it)."""
-    for totals in all_time_totals(ledger_id):
-        if totals.currency == currency:
-            return totals
+def totals_in(currency, totals):
+    """The Totals of one currency among ``totals`` (zero when there are none in it)."""
+    for entry in totals:
+        if entry.currency == currency:
+            return entry
     zero = money.from_minor(0, currency)
     return Totals(currency, zero, zero)

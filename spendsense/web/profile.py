@@ -12,7 +12,6 @@ from spendsense.web.forms import ConfirmForm, SettingsForm, TokenForm
 from spendsense.web.helpers import apply_errors, current_ledger
 from spendsense.web.shared import currency_choices, today, week_start_of_user
 
-
 NEW_TOKEN_KEY = "new_api_token"
 
 

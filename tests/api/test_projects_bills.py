@@ -89,7 +89,7 @@ def test_missing_fields(project, trio):
     ({"payed_for": ["98", "99"]}, {"payed_for": ["'98', '99' are not valid choices for this field."]}),
     ({"bill_type": "Gift"}, {"bill_type": ["Not a valid choice."]}),
     ({"original_currency": "ZZZ"}, {"original_currency": ["Not a valid choice."]}),
-    ({"original_currency": "USD"}, {"original_currency": ["Failed to convert from USD currency"]}),
+    ({"original_currency": "AED"}, {"original_currency": ["Failed to convert from AED currency"]}),
     ({"external_link": "javascript:alert(1)"}, {"external_link": ["Invalid URL."]}),
     ({"amount": "1" + "0" * 18}, {"amount": ["Amount is too large."]}),
     ({"amount": "1.234"}, {"amount": ["Amount has more decimals than the currency allows (2)."]}),
@@ -115,6 +115,26 @@ def test_reimbursement_and_project_currency(eur_project):
     bills = body(eur_project.get("/bills"))
     assert {(b["what"], b["bill_type"], b["original_currency"], b["converted_amount"]) for b in bills} == {
         ("back", "Reimbursement", "EUR", 7.5), ("none", "Expense", "XXX", 1.0)}
+
+
+def test_a_foreign_bill_is_converted_into_the_project_currency(eur_project):
+    from datetime import date
+    from decimal import Decimal
+
+    from spendsense import money
+    from spendsense.services import fx
+
+    eur_project.add_member("a")
+    eur_project.add_member("b")
+    response = eur_project.post("/bills", data={"what": "taxi", "payer": "1", "payed_for": ["1", "2"],
+                                                "amount": "20", "date": "2024-03-01", "original_currency": "usd"})
+    assert response.status_code == 201
+    usd_per_eur, _published = fx.rate("EUR", "USD", date(2024, 3, 1))
+    expected = money.quantize(Decimal(20) / usd_per_eur, "EUR")
+    bill = body(eur_project.get("/bills"))[0]
+    assert (bill["amount"], bill["original_currency"]) == (20.0, "USD")
+    assert Decimal(str(bill["converted_amount"])) == expected
+    assert bill_shares.inconsistencies("trip") == []
 
 
 def test_put_replaces_the_bill(project, trio):

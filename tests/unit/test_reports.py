@@ -15,7 +15,7 @@ def totals(ledger):
 
 def test_empty_ledger_has_no_totals(ledger, account):
     assert totals(ledger) == []
-    zero = reports.totals_in(ledger, "EUR")
+    zero = reports.totals_in("EUR", reports.all_time_totals(ledger))
     assert (zero.spent, zero.earned, str(zero.spent)) == (0, 0, "0.00")
 
 
@@ -29,9 +29,9 @@ def test_totals_per_currency_over_all_months(ledger, account, savings, yen, dina
         ("EUR", Decimal("15.00"), Decimal("1520.50"), Decimal("1505.50")),
         ("JPY", Decimal("1500"), Decimal("0"), Decimal("-1500")),
     ]
-    jpy = reports.totals_in(ledger, "JPY")
+    jpy = reports.totals_in("JPY", reports.all_time_totals(ledger))
     assert (str(jpy.spent), str(jpy.earned)) == ("1500", "0")
-    assert str(reports.totals_in(ledger, "BHD").earned) == "1.005"
+    assert str(reports.totals_in("BHD", reports.all_time_totals(ledger)).earned) == "1.005"
 
 
 def test_edits_and_deletes_are_reflected(ledger, account):

@@ -234,7 +234,7 @@ def test_export_bills_json_and_csv(flat):
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0] == list(bill_exports.BILL_FIELDS)
     assert lines[1][1] == "'=HYPERLINK(\"http://evil\")"
-    assert lines[2] == ["2024-03-01", "Courses", "Expense", "12.5", "EUR", "Ann", "1.0", "Ann, Ben"]
+    assert lines[2] == ["2024-03-01", "Courses", "Expense", "12.50", "EUR", "Ann", "1", "Ann, Ben"]
 
 
 def test_export_settlement(flat):
@@ -244,7 +244,7 @@ def test_export_settlement(flat):
         {"ower": "Ben", "receiver": "Ann", "amount": 10.0, "currency": "EUR"},
         {"ower": "Cid", "receiver": "Ann", "amount": 10.0, "currency": "EUR"}]
     assert bill_exports.export_settlement(project_id, "csv").splitlines() == [
-        "ower,receiver,amount,currency", "Ben,Ann,10.0,EUR", "Cid,Ann,10.0,EUR"]
+        "ower,receiver,amount,currency", "Ben,Ann,10.00,EUR", "Cid,Ann,10.00,EUR"]
 
 
 def test_formula_cells_are_neutralised(flat):
@@ -253,7 +253,7 @@ def test_formula_cells_are_neutralised(flat):
     bill(project_id, ann, [ann], "-3", what="+cmd|' /C calc'!A0")
     row = list(csv.reader(io.StringIO(bill_exports.export_bills(project_id, "csv"))))[1]
     assert row[1] == "'+cmd|' /C calc'!A0"
-    assert row[3] == "-3.0"  # numbers stay numbers
+    assert row[3] == "-3.00"  # numbers stay numbers
     assert row[5] == "'@SUM(A1)"
 
 
@@ -305,7 +305,7 @@ def test_import_cospend_csv(app):
     (b'[{"what": "x", "amount": "abc", "date": "2024-01-01", "owers": ["A"], "payer_name": "A", '
      b'"payer_weight": 1}]', "Not a valid amount"),
     (b'[{"what": "x", "amount": 1, "date": "2024-01-01", "owers": ["A"], "payer_name": "A", "payer_weight": 1, '
-     b'"currency": "USD"}]', "Failed to convert from USD currency"),
+     b'"currency": "AED"}]', "Failed to convert from AED currency"),
 ])
 def test_import_errors_change_nothing(flat, data, message):
     project_id, _members = flat
@@ -408,3 +408,31 @@ def test_link_rules(linked, user, other_user, ledger):
         ledger_link.configure(project_id, ann, user.id, record=True, account_id=bob_account)
     ledger_link.unlink(project_id, ann, user.id)
     assert shared_bills.projects_of_user(user.id) == []
+
+
+def test_a_foreign_currency_bill_is_converted_at_the_reference_rate_of_its_date(app):
+    from datetime import date
+
+    from spendsense import money
+    from spendsense.models import Bill
+    from spendsense.services import fx
+
+    project = new_project(currency="EUR")
+    ann = project_members.add_member(project.id, "Ann").id
+    ben = project_members.add_member(project.id, "Ben").id
+    created = bill(project.id, ann, [ann, ben], "10.00", original_currency="USD", date="2024-03-01")
+    usd_per_eur, published = fx.rate("EUR", "USD", date(2024, 3, 1))
+    expected = money.to_minor(money.quantize(Decimal("10.00") / usd_per_eur, "EUR"), "EUR")
+    row = db.session.get(Bill, created.id)
+    assert (row.amount, row.original_currency) == (1000, "USD")
+    assert row.converted_amount == expected and 900 < expected < 1000
+    assert (row.fx_rate, row.fx_rate_date) == (str(usd_per_eur), published)
+    # balances are in the project's currency and still sum to zero
+    balances = project_stats.balances(project.id)
+    assert sum(balances.values()) == 0
+    assert (balances[ann], balances[ben]) == (expected // 2, -(expected // 2))
+    # editing back to the project's currency drops the conversion
+    project_bills.update_bill(project.id, created.id, what="bill", payer_id=ann, owers=[ann, ben], amount="10",
+                              original_currency="EUR", date="2024-03-01")
+    row = db.session.get(Bill, created.id)
+    assert (row.converted_amount, row.fx_rate, row.fx_rate_date) == (1000, None, None)

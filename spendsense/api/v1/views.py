@@ -194,4 +194,4 @@ def profile_data():
     base = g.user.base_currency
     everything = reports.all_time_totals(ledger_id)
     others = [t for t in everything if t.currency != base]
-    return jsonify(serializers.profile(g.user, reports.totals_in(ledger_id, base), others))
+    return jsonify(serializers.profile(g.user, reports.totals_in(base, everything), others))
