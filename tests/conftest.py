@@ -16,7 +16,7 @@ from sqlalchemy import text
 from spendsense import create_app
 from spendsense.config import TestingConfig, normalise_database_url
 from spendsense.extensions import db, limiter
-from spendsense.services import seed, tokens, users
+from spendsense.services import balances, seed, tokens, users
 
 PASSWORD = "correct horse battery"
 
@@ -160,3 +160,15 @@ def ledger(user):
     from spendsense.services.scope import ledger_for
 
     return ledger_for(user)
+
+
+@pytest.fixture(autouse=True)
+def _balances_stay_consistent(request):
+    """Whatever a test did, cached balances and monthly totals match the transactions."""
+    uses_app = "app" in request.fixturenames
+    if uses_app:
+        request.getfixturevalue("app")  # set up first, so torn down after this check
+    yield
+    if uses_app:
+        db.session.rollback()
+        assert balances.recompute(db.session) == []

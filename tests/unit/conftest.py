@@ -3,18 +3,6 @@
 import pytest
 
 from spendsense.services import accounts
-from tests.unit.helpers import assert_consistent
-
-
-@pytest.fixture(autouse=True)
-def _balances_stay_consistent(request):
-    """Whatever a test did through the services, caches must match the transactions."""
-    uses_app = "app" in request.fixturenames
-    if uses_app:
-        request.getfixturevalue("app")  # set up first, so torn down after this check
-    yield
-    if uses_app:
-        assert_consistent()
 
 
 @pytest.fixture

@@ -4,15 +4,10 @@ Every route but token obtain needs an API key; errors are {"error": "..."} excep
 authentication, which answers DRF's {"detail": "..."}.
 """
 
-import time
-
-from flask import Blueprint, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, g, jsonify, request
 
 from spendsense.api.auth import authenticate_token
-from spendsense.api.params import BadBody
-from spendsense.extensions import limiter
-from spendsense.services.errors import Forbidden, Invalid, NotFound
+from spendsense.api.errors import register_error_handlers, seconds_until_retry
 
 bp = Blueprint("v1", __name__)
 
@@ -42,43 +37,18 @@ def _require_token():
     return None
 
 
-@bp.errorhandler(Invalid)
-def _invalid(exc):
-    return error(exc.message, 400)
-
-
-@bp.errorhandler(NotFound)
-def _not_found(exc):
-    return error(exc.message, 404)
-
-
-@bp.errorhandler(Forbidden)
-def _forbidden(exc):
-    return error(exc.message, 403)
-
-
-@bp.errorhandler(BadBody)
-def _bad_body(exc):
-    return error(str(exc), 400)
+register_error_handlers(bp, lambda message, status, _errors: error(message, status), "v1")
 
 
 @bp.errorhandler(429)
 def _throttled(_exc):
     detail = "Request was throttled."
-    breached = limiter.current_limit
-    if breached is not None:
-        detail += f" Expected available in {max(0, int(breached.reset_at - time.time()))} seconds."
+    wait = seconds_until_retry()
+    if wait is not None:
+        detail += f" Expected available in {wait} seconds."
     response = jsonify({"detail": detail})
     response.status_code = 429
     return response
-
-
-@bp.errorhandler(Exception)
-def _unexpected(exc):
-    if isinstance(exc, HTTPException):
-        return error(exc.description if exc.code != 404 else "Not found", exc.code)
-    current_app.logger.exception("v1 request failed: %s %s", request.method, request.path)
-    return error("Internal server error", 500)
 
 
 from spendsense.api.v1 import views  # noqa: E402,F401  (routes register on bp)

@@ -7,16 +7,13 @@ failed attempts count against a per-address limit. Answers are
 (with "errors": {field: message} for bad input), always with the same HTTP status.
 """
 
-import time
-
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify
 from flask_httpauth import HTTPBasicAuth
-from werkzeug.exceptions import HTTPException
 
-from spendsense.api.params import BadBody
+from spendsense.api.errors import register_error_handlers, seconds_until_retry
 from spendsense.extensions import limiter
 from spendsense.services import users
-from spendsense.services.errors import AuthenticationFailed, Forbidden, Invalid, NotFound
+from spendsense.services.errors import AuthenticationFailed
 
 bp = Blueprint("xpenser", __name__)
 auth = HTTPBasicAuth(realm="SpendSense")
@@ -58,41 +55,16 @@ limiter.shared_limit(_login_limit, scope="xpenser-login",
                      deduct_when=lambda response: response.status_code == 401)(bp)
 
 
-@bp.errorhandler(Invalid)
-def _invalid(exc):
-    return error(exc.message, 400, exc.errors)
-
-
-@bp.errorhandler(NotFound)
-def _not_found(exc):
-    return error(exc.message, 404)
-
-
-@bp.errorhandler(Forbidden)
-def _forbidden(exc):
-    return error(exc.message, 403)
-
-
-@bp.errorhandler(BadBody)
-def _bad_body(exc):
-    return error(str(exc), 400)
+register_error_handlers(bp, error, "Xpenser")
 
 
 @bp.errorhandler(429)
 def _throttled(_exc):
     message = "Too many failed logins."
-    breached = limiter.current_limit
-    if breached is not None:
-        message += f" Try again in {max(0, int(breached.reset_at - time.time()))} seconds."
+    wait = seconds_until_retry()
+    if wait is not None:
+        message += f" Try again in {wait} seconds."
     return error(message, 429)
-
-
-@bp.errorhandler(Exception)
-def _unexpected(exc):
-    if isinstance(exc, HTTPException):
-        return error(exc.description if exc.code != 404 else "Not found", exc.code)
-    current_app.logger.exception("Xpenser request failed: %s %s", request.method, request.path)
-    return error("Internal server error", 500)
 
 
 from spendsense.api.xpenser import views  # noqa: E402,F401  (routes register on bp)
