@@ -201,3 +201,17 @@ def test_statistics_split_to_the_cent(project, trio):
     stats = body(project.get("/statistics"))
     assert [s["spent"] for s in stats] == [-3.34, -3.33, -3.33]
     assert round(sum(s["balance"] for s in stats), 2) == 0
+
+
+def test_bills_can_be_read_page_by_page(project, trio):
+    for n in range(5):
+        project.add_bill(**raclette(what=f"bill {n}", date=f"2011-09-1{n}"))
+    whole = body(project.get("/bills"))
+    assert [b["what"] for b in whole] == ["bill 4", "bill 3", "bill 2", "bill 1", "bill 0"]
+    assert [b["what"] for b in body(project.get("/bills?page=2&per_page=2"))] == ["bill 2", "bill 1"]
+    assert [b["what"] for b in body(project.get("/bills?page=3&per_page=2"))] == ["bill 0"]
+    assert body(project.get("/bills?page=4&per_page=2")) == []
+    bad = project.get("/bills?page=0&per_page=5000")
+    assert bad.status_code == 400
+    assert body(bad) == {"page": ["Must be a whole number from 1 to 1000000000."],
+                         "per_page": ["Must be a whole number from 1 to 1000."]}
