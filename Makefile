@@ -4,7 +4,7 @@
 #              fonts-noto-color-emoji; without it they are skipped unless
 #              SPENDSENSE_REQUIRE_BROWSER=1). Screenshots land in tests/browser/artifacts/.
 # make test-browser - only the browser tests
-# make bench - run the benchmark scripts under tests/perf/
+# make bench - run every benchmark script under tests/perf/ (prints JSON lines)
 
 PYTHON ?= python3
 VENV := .venv
@@ -44,6 +44,9 @@ test-browser: install-test
 
 bench: install-test
 	$(BIN)/python tests/perf/bench_v1.py
+	$(BIN)/python tests/perf/bench_web.py
+	$(BIN)/python tests/perf/bench_projects.py
+	$(BIN)/python tests/perf/bench_export.py
 
 lint: install-test
 	$(BIN)/ruff check spendsense tests
