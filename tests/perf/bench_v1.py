@@ -599,6 +599,28 @@ def parse_args(argv):
     return args
 
 
+@contextlib.contextmanager
+def cleaned_up(servers, workdir, emit, keep):
+    """However a run ends: show the log of a gunicorn that died, stop every server,
+    close the output and remove the work folder (unless asked to keep it)."""
+    try:
+        yield
+    except BaseException:
+        for size, server in servers.items():
+            if server.process.poll() is not None and server.process.returncode not in (0, -15):
+                log(f"gunicorn for size {size} log tail:\n{server.tail()}")
+        raise
+    finally:
+        for server in servers.values():
+            with contextlib.suppress(Exception):
+                server.stop()
+        emit.close()
+        if keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def _terminate(signum, _frame):
     raise SystemExit(128 + signum)
 
@@ -611,7 +633,7 @@ def main(argv=None):
     workdir = tempfile.mkdtemp(prefix="spendsense-bench-")
     servers = {}
     sizes = args.size_list
-    try:
+    with cleaned_up(servers, workdir, emit, args.keep):
         log(f"working in {workdir}")
         tokens = {}
         apps = {}
@@ -636,20 +658,6 @@ def main(argv=None):
             emit({"event": "check-balances", "size": size, "after_load": True,
                   **check_balances(Path(workdir) / f"bench-{size}.sqlite3", deadline)})
         return 0
-    except BaseException:
-        for size, server in servers.items():
-            if server.process.poll() is not None and server.process.returncode not in (0, -15):
-                log(f"gunicorn for size {size} log tail:\n{server.tail()}")
-        raise
-    finally:
-        for server in servers.values():
-            with contextlib.suppress(Exception):
-                server.stop()
-        emit.close()
-        if args.keep:
-            log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -31,11 +31,9 @@ Output: JSON lines on stdout (progress on stderr):
 """
 
 import argparse
-import contextlib
 import http.client
 import os
 import re
-import shutil
 import signal
 import sys
 import tempfile
@@ -56,6 +54,7 @@ from bench_v1 import (  # noqa: E402
     Server,
     Stats,
     capture_selects,
+    cleaned_up,
     load_schedule,
     log,
     plan_and_time,
@@ -339,7 +338,7 @@ def main(argv=None):
     workdir = tempfile.mkdtemp(prefix="spendsense-bench-web-")
     servers = {}
     sizes = args.size_list
-    try:
+    with cleaned_up(servers, workdir, emit, args.keep):
         log(f"working in {workdir}")
         for size in sizes:
             db_path = Path(workdir) / f"bench-{size}.sqlite3"
@@ -357,20 +356,6 @@ def main(argv=None):
         results = run_load(sizes, servers, jars, args, deadline, emit)
         compare(sizes, results, emit)
         return 0
-    except BaseException:
-        for size, server in servers.items():
-            if server.process.poll() is not None and server.process.returncode not in (0, -15):
-                log(f"gunicorn for size {size} log tail:\n{server.tail()}")
-        raise
-    finally:
-        for server in servers.values():
-            with contextlib.suppress(Exception):
-                server.stop()
-        emit.close()
-        if args.keep:
-            log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
