@@ -566,11 +566,12 @@ def compare(sizes, results, emit):
 # --------------------------------------------------------------------------- main
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parse_args(argv, description=None, measured="endpoint"):
+    """The options every load benchmark takes (bench_web.py uses these too)."""
+    parser = argparse.ArgumentParser(description=description or __doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,1000000",
                         help="comma-separated transaction counts (default 10000,1000000)")
-    parser.add_argument("--requests", type=int, default=400, help="measured requests per endpoint and size")
+    parser.add_argument("--requests", type=int, default=400, help=f"measured requests per {measured} and size")
     parser.add_argument("--warmup", type=int, default=30, help="unmeasured requests first (default 30)")
     parser.add_argument("--threads", type=int, default=2, help="client threads (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
@@ -581,7 +582,7 @@ def parse_args(argv):
                         help="older rows spread from 1900 for every size (fixed, default), or 10 a day "
                              "back from 30 days ago (density: a small ledger then has fewer months)")
     parser.add_argument("--explain", action="store_true",
-                        help="print EXPLAIN QUERY PLAN and solo timing of every SELECT of the reads")
+                        help=f"print EXPLAIN QUERY PLAN and solo timing of every SELECT of each {measured}")
     parser.add_argument("--seed", type=int, default=20251122, help="random seed for the generated rows")
     parser.add_argument("--time-limit", type=float, default=3600, help="give up after this many seconds")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")

@@ -30,7 +30,6 @@ Output: JSON lines on stdout (progress on stderr):
                                           under 50 ms, for client and server times
 """
 
-import argparse
 import http.client
 import os
 import re
@@ -59,6 +58,9 @@ from bench_v1 import (  # noqa: E402
     log,
     plan_and_time,
     prepare_database,
+)
+from bench_v1 import (
+    parse_args as bench_parse_args,
 )
 
 # (name in the output, path)
@@ -299,35 +301,7 @@ def explain_pages(app, db_path):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,1000000",
-                        help="comma-separated transaction counts (default 10000,1000000)")
-    parser.add_argument("--requests", type=int, default=400, help="measured requests per page and size")
-    parser.add_argument("--warmup", type=int, default=30, help="unmeasured requests first (default 30)")
-    parser.add_argument("--threads", type=int, default=2, help="client threads (default 2)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--chunk", type=int, default=50, help="requests per turn when alternating sizes")
-    parser.add_argument("--sequential", action="store_true",
-                        help="load each size's server fully before the next instead of alternating")
-    parser.add_argument("--span", choices=("fixed", "density"), default="fixed",
-                        help="how the older rows are spread, as in bench_v1 (default fixed: from 1900)")
-    parser.add_argument("--explain", action="store_true",
-                        help="print EXPLAIN QUERY PLAN and solo timing of every SELECT of each page")
-    parser.add_argument("--seed", type=int, default=20251122, help="random seed for the generated rows")
-    parser.add_argument("--time-limit", type=float, default=3600, help="give up after this many seconds")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--out", help="also write the JSON lines to this file")
-    args = parser.parse_args(argv)
-    try:
-        sizes = sorted({int(part.replace("_", "")) for part in args.sizes.split(",") if part.strip()})
-    except ValueError:
-        parser.error("--sizes takes comma-separated integers")
-    if not sizes or min(sizes) < 1:
-        parser.error("--sizes needs positive integers")
-    if args.requests < 1 or args.threads < 1 or args.chunk < 1 or args.warmup < 0:
-        parser.error("--requests, --threads and --chunk must be positive, --warmup not negative")
-    args.size_list = sizes
-    return args
+    return bench_parse_args(argv, description=__doc__.split("\n\n")[0], measured="page")
 
 
 def main(argv=None):
