@@ -3,7 +3,7 @@
 import re
 
 import emoji
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from spendsense.extensions import db
@@ -61,8 +61,7 @@ def list_categories(ledger_id, *, kind=None, own=None):
 
 
 def get_visible(ledger_id, category_id):
-    if (not isinstance(category_id, int) or isinstance(category_id, bool)
-            or not 0 < category_id <= validation.MAX_ID):
+    if not validation.is_row_id(category_id):
         raise NotFound("Category not found!")
     category = db.session.scalars(visible(ledger_id).where(Category.id == category_id)).first()
     if category is None:
@@ -196,8 +195,6 @@ def delete_category(ledger_id, category_id, *, move_to_id=None):
 
 
 def count_transactions(ledger_id, category_id):
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count()).select_from(Transaction).where(
         Transaction.ledger_id == ledger_id, Transaction.category_id == category_id,
         Transaction.deleted_at.is_(None)))

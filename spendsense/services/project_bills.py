@@ -25,7 +25,7 @@ from spendsense.services import (
     shared_bills,
     validation,
 )
-from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.errors import Invalid
 from spendsense.services.uow import write_transaction
 
 REQUIRED = shared_bills.REQUIRED
@@ -225,15 +225,7 @@ def create_bill(project_id, *, actor=None, include_inactive=False, **values):
 
 
 def get_bill(project_id, bill_id, *, for_update=False):
-    if isinstance(bill_id, bool) or not isinstance(bill_id, int) or not 0 < bill_id <= validation.MAX_ID:
-        raise NotFound("Not Found", entity="bill")
-    query = select(Bill).where(Bill.project_id == project_id, Bill.id == bill_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    bill = db.session.scalars(query).first()
-    if bill is None:
-        raise NotFound("Not Found", entity="bill")
-    return bill
+    return shared_bills.get_in_project(Bill, project_id, bill_id, "bill", for_update=for_update)
 
 
 def update_bill(project_id, bill_id, *, actor=None, **values):

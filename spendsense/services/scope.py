@@ -10,7 +10,7 @@ from sqlalchemy import select
 from spendsense.extensions import db
 from spendsense.models import LedgerMember
 from spendsense.services.errors import Forbidden, NotFound
-from spendsense.services.validation import MAX_ID
+from spendsense.services.validation import is_row_id
 
 WRITE_ROLES = ("owner", "editor")
 
@@ -44,7 +44,7 @@ def get_owned(model, ledger_id, object_id, *, message="Not found", for_update=Fa
     ``for_update`` row-locks it (PostgreSQL; SQLite's writers already run one at a time)
     and reloads it, so the caller sees the row as last committed, not a stale copy.
     """
-    if not isinstance(object_id, int) or isinstance(object_id, bool) or not 0 < object_id <= MAX_ID:
+    if not is_row_id(object_id):
         raise NotFound(message)
     query = owned(model, ledger_id).where(model.id == object_id)
     if for_update:

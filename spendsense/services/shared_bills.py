@@ -359,13 +359,18 @@ def list_members(project_id, *, active_only=False):
     return db.session.scalars(query.order_by(Member.id)).all()
 
 
-def get_member(project_id, member_id, *, for_update=False):
-    if isinstance(member_id, bool) or not isinstance(member_id, int) or not 0 < member_id <= validation.MAX_ID:
-        raise NotFound("Not Found", entity="member")
-    query = select(Member).where(Member.project_id == project_id, Member.id == member_id)
+def get_in_project(model, project_id, row_id, entity, *, for_update=False):
+    """The project's member or bill with this id, or ihatemoney's "Not Found"."""
+    if not validation.is_row_id(row_id):
+        raise NotFound("Not Found", entity=entity)
+    query = select(model).where(model.project_id == project_id, model.id == row_id)
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
-    member = db.session.scalars(query).first()
-    if member is None:
-        raise NotFound("Not Found", entity="member")
-    return member
+    row = db.session.scalars(query).first()
+    if row is None:
+        raise NotFound("Not Found", entity=entity)
+    return row
+
+
+def get_member(project_id, member_id, *, for_update=False):
+    return get_in_project(Member, project_id, member_id, "member", for_update=for_update)

@@ -53,8 +53,7 @@ def revoke(user_id, token_id):
         token = db.session.scalars(
             select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id,
                                    ApiToken.revoked_at.is_(None))
-        ).first() if (isinstance(token_id, int) and not isinstance(token_id, bool)
-                      and 0 < token_id <= validation.MAX_ID) else None
+        ).first() if validation.is_row_id(token_id) else None
         if token is None:
             raise NotFound("Token not found")
         token.revoked_at = utcnow()

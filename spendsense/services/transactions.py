@@ -184,7 +184,7 @@ def create_transfer(ledger_id, *, from_account_id, to_account_id, amount, to_amo
         target_account = get_account(ledger_id, target_id, for_update=True)
         if source_account.id == target_account.id:
             raise Invalid.field("to_account", "Choose two different accounts.")
-        out_minor, in_minor = _transfer_amounts(source_account, target_account, amount, to_amount)
+        out_minor, in_minor = transfer_amounts(source_account, target_account, amount, to_amount)
         when = _occurred(ledger_id, occurred_at)
         note = validation.text(description, "description", max_length=500)
         tags = _labels(ledger_id, labels)
@@ -199,13 +199,13 @@ def create_transfer(ledger_id, *, from_account_id, to_account_id, amount, to_amo
         session.flush()
         out_leg, in_leg = legs
         out_leg.transfer_id, in_leg.transfer_id = in_leg.id, out_leg.id
-        _set_fx(out_leg, in_leg, source_account, target_account)
+        set_fx(out_leg, in_leg, source_account, target_account)
         for leg in legs:
             balances.apply_transaction(leg, +1)
     return out_leg, in_leg
 
 
-def _transfer_amounts(source_account, target_account, amount, to_amount):
+def transfer_amounts(source_account, target_account, amount, to_amount):
     out = validation.amount(amount, source_account.currency, "amount", allow_negative=False)
     if out == 0:
         raise Invalid.field("amount", "Amount must be greater than zero.")
@@ -233,7 +233,7 @@ def _rate_text(numerator, denominator):
         return format((numerator / denominator).normalize(), "f")
 
 
-def _set_fx(out_leg, in_leg, source_account, target_account):
+def set_fx(out_leg, in_leg, source_account, target_account):
     """Cross-currency transfers keep the other side's amount and the rate on each leg."""
     if source_account.currency == target_account.currency:
         for leg in (out_leg, in_leg):
@@ -320,7 +320,7 @@ def _sync_other_leg(txn, other, changes):
         raise Invalid.field("counter_amount",
                             f"The other account uses {other_currency}: give the amount it receives.")
     out_leg, in_leg = (txn, other) if txn.amount < 0 else (other, txn)
-    _set_fx(out_leg, in_leg, out_leg.account, in_leg.account)
+    set_fx(out_leg, in_leg, out_leg.account, in_leg.account)
     other.updated_at = utcnow()
 
 

@@ -6,8 +6,8 @@ from spendsense.services.accounts import get_account
 from spendsense.services.errors import Invalid
 from spendsense.services.transactions import (
     _locked_legs,
-    _set_fx,
-    _transfer_amounts,
+    set_fx,
+    transfer_amounts,
     transfer_pair,
 )
 from spendsense.services.uow import write_transaction
@@ -29,7 +29,7 @@ def update_transfer(ledger_id, txn_id, *, from_account_id, to_account_id, amount
         target = get_account(ledger_id, target_id)
         if source.id == target.id:
             raise Invalid.field("to_account", "Choose two different accounts.")
-        out_minor, in_minor = _transfer_amounts(source, target, amount, to_amount)
+        out_minor, in_minor = transfer_amounts(source, target, amount, to_amount)
         when = validation.parse_datetime(occurred_at, "date") if occurred_at else out_leg.occurred_at
         note = validation.text(description, "description", max_length=500)
         for leg in pair:
@@ -38,7 +38,7 @@ def update_transfer(ledger_id, txn_id, *, from_account_id, to_account_id, amount
         for leg, account, minor in ((out_leg, source, -out_minor), (in_leg, target, in_minor)):
             leg.account_id, leg.account, leg.amount = account.id, account, minor
             leg.occurred_at, leg.description, leg.updated_at = when, note, now
-        _set_fx(out_leg, in_leg, source, target)
+        set_fx(out_leg, in_leg, source, target)
         session.flush()
         for leg in pair:
             balances.apply_transaction(leg, +1)

@@ -62,6 +62,11 @@ def boolean(value, field, *, default=None):
     raise Invalid.field(field, f"{field} must be true or false.")
 
 
+def is_row_id(value):
+    """True for an int that can be a row id (bools are ints in Python, and are not ids)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def identifier(value, field):
     """A database id from user input: a positive integer that fits BIGINT."""
     if isinstance(value, bool):

@@ -487,14 +487,7 @@ def run_chunk(server, token, path, count, threads, stats, deadline, record=True)
         finally:
             conn.close()
 
-    pool = [threading.Thread(target=worker, args=(share,), daemon=True) for share in shares if share]
-    started = time.perf_counter()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=deadline.left())
-        if thread.is_alive():
-            raise TimeoutError("client thread did not finish in time")
+    started = run_threads(worker, shares, deadline)
     if record:
         stats.busy += time.perf_counter() - started
         if first_body and stats.rows is None:
@@ -598,6 +591,20 @@ def parse_args(argv, description=None, measured="endpoint"):
         parser.error("--requests, --threads and --chunk must be positive, --warmup not negative")
     args.size_list = sizes
     return args
+
+
+def run_threads(worker, shares, deadline):
+    """Run ``worker(share)`` for each non-empty share on its own client thread, wait for
+    them within the deadline, and return when they started (perf_counter)."""
+    pool = [threading.Thread(target=worker, args=(share,), daemon=True) for share in shares if share]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=deadline.left())
+        if thread.is_alive():
+            raise TimeoutError("client thread did not finish in time")
+    return started
 
 
 @contextlib.contextmanager

@@ -58,6 +58,7 @@ from bench_v1 import (  # noqa: E402
     log,
     plan_and_time,
     prepare_database,
+    run_threads,
 )
 from bench_v1 import (
     parse_args as bench_parse_args,
@@ -201,14 +202,7 @@ def run_chunk(server, jar, path, count, threads, stats, deadline):
         finally:
             conn.close()
 
-    pool = [threading.Thread(target=worker, args=(share,), daemon=True) for share in shares if share]
-    started = time.perf_counter()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=deadline.left())
-        if thread.is_alive():
-            raise TimeoutError("client thread did not finish in time")
+    started = run_threads(worker, shares, deadline)
     if stats is not None:
         stats.client.busy += time.perf_counter() - started
         stats.loadavg.append(os.getloadavg()[0])
