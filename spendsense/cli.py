@@ -5,8 +5,9 @@ import sys
 import click
 
 from spendsense.extensions import db
-from spendsense.services import balances, seed, users
+from spendsense.services.auth import users
 from spendsense.services.errors import Invalid
+from spendsense.services.ledger import balances, seed
 
 
 def register_cli(app):

@@ -16,7 +16,8 @@ from sqlalchemy import text
 from spendsense import create_app
 from spendsense.config import TestingConfig, normalise_database_url
 from spendsense.extensions import db, limiter
-from spendsense.services import balances, seed, tokens, users
+from spendsense.services.auth import tokens, users
+from spendsense.services.ledger import balances, seed
 
 PASSWORD = "correct horse battery"
 

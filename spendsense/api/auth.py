@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import g, request
 
-from spendsense.services import tokens
+from spendsense.services.auth import tokens
 
 TOKEN_SCHEMES = ("token", "bearer")
 

@@ -3,7 +3,7 @@
 Amounts are BIGINT minor units of the account's currency; `Transaction.amount` is
 signed (negative = money out). `Account.balance` caches opening balance + live
 transactions and `MonthlyTotal` caches per-account, per-month sums, both updated in
-the same database transaction as every row change (see services/balances.py).
+the same database transaction as every row change (see services/ledger/balances.py).
 """
 
 from sqlalchemy import func, text
@@ -178,7 +178,7 @@ class MonthlyTotal(db.Model):
     """Per account and calendar month: money spent, earned and moved by transfers.
 
     Lets whole-history totals and month series be summed over a few hundred rows
-    instead of every transaction. Kept up to date by services/balances.py.
+    instead of every transaction. Kept up to date by services/ledger/balances.py.
     """
 
     __tablename__ = "monthly_totals"

@@ -47,12 +47,12 @@ class Member(db.Model):
     weight_milli = db.Column(db.Integer, nullable=False, default=WEIGHT_SCALE)
     activated = db.Column(db.Boolean, nullable=False, default=True)
     # A SpendSense user who says "this member is me"; with record_share on, their share
-    # of every expense is booked in their personal ledger (services/ledger_link.py).
+    # of every expense is booked in their personal ledger (services/bills/booking.py).
     user_id = db.Column(db.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     record_share = db.Column(db.Boolean, nullable=False, default=False)
     share_account_id = db.Column(db.ForeignKey("accounts.id", ondelete="SET NULL"), index=True)
     share_category_id = db.Column(db.ForeignKey("categories.id", ondelete="SET NULL"), index=True)
-    # Cached sums in the project's minor units (services/bill_shares.py keeps them).
+    # Cached sums in the project's minor units (services/bills/splits.py keeps them).
     paid = db.Column(db.BigInteger, nullable=False, default=0)  # expenses this member paid
     owed = db.Column(db.BigInteger, nullable=False, default=0)  # their shares of expenses
     transferred = db.Column(db.BigInteger, nullable=False, default=0)  # reimbursements paid
@@ -103,5 +103,5 @@ class Bill(db.Model):
     external_link = db.Column(db.String(2048), nullable=False, default="", server_default=text("''"))
 
     payer = db.relationship("Member", foreign_keys=[payer_id])
-    # Rows of bill_owers are written by services/bill_shares.py (they carry the share).
+    # Rows of bill_owers are written by services/bills/splits.py (they carry the share).
     owers = db.relationship("Member", secondary=bill_owers, order_by="Member.id", viewonly=True)

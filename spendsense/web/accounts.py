@@ -4,8 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from spendsense import money
-from spendsense.services import accounts
 from spendsense.services.errors import Invalid
+from spendsense.services.ledger import accounts
 from spendsense.web import bp
 from spendsense.web.forms import AccountDeleteForm, AccountForm, ConfirmForm
 from spendsense.web.helpers import apply_errors, back, current_ledger, or_404

@@ -4,7 +4,7 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_login import current_user, login_required, login_user, logout_user
 
 from spendsense.extensions import limiter
-from spendsense.services import users
+from spendsense.services.auth import users
 from spendsense.services.errors import AuthenticationFailed, Invalid
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm, LoginForm, PasswordForm, RegisterForm

@@ -3,8 +3,8 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from spendsense.services import categories
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import categories
 from spendsense.web import bp
 from spendsense.web.emoji_choices import EMOJI_CHOICES
 from spendsense.web.forms import CategoryDeleteForm, CategoryForm

@@ -5,7 +5,8 @@ from collections import defaultdict
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from spendsense.services import accounts, periods, report_series, transaction_queries
+from spendsense.services import periods
+from spendsense.services.ledger import accounts, charts, queries
 from spendsense.web import bp
 from spendsense.web.forms import AccountForm
 from spendsense.web.helpers import current_ledger
@@ -29,14 +30,14 @@ def dashboard():
     for account in active:
         totals[account.currency] += account.balance
     month = periods.resolve("month", today(ledger_id))
-    recent, _more = transaction_queries.page(
-        ledger_id, transaction_queries.TransactionFilter(one_leg_per_transfer=True), limit=8)
+    recent, _more = queries.page(
+        ledger_id, queries.TransactionFilter(one_leg_per_transfer=True), limit=8)
     entry, transfer = entry_forms(ledger_id)
     account_form = AccountForm(currency=current_user.base_currency)
     account_form.currency.choices = currency_choices()
     return render_template(
         "dashboard.html", accounts=active, archived=[a for a in rows if a.archived],
-        totals=dict(sorted(totals.items())), month_flows=report_series.period_flows(ledger_id, *month.bounds()),
-        recent=recent, partners=transaction_queries.transfer_partners(recent), entry_form=entry, transfer_form=transfer, account_form=account_form,
+        totals=dict(sorted(totals.items())), month_flows=charts.period_flows(ledger_id, *month.bounds()),
+        recent=recent, partners=queries.transfer_partners(recent), entry_form=entry, transfer_form=transfer, account_form=account_form,
         categories=category_choices(ledger_id),
     )

@@ -10,7 +10,9 @@ import dataclasses
 from flask import Response, render_template, request, stream_with_context
 from flask_login import login_required
 
-from spendsense.services import exports, periods, transaction_queries
+from spendsense.services import periods
+from spendsense.services.io import exports
+from spendsense.services.ledger import queries
 from spendsense.web import bp
 from spendsense.web.helpers import current_ledger
 from spendsense.web.shared import account_choices, category_choices
@@ -25,7 +27,7 @@ def export_page():
     flt = dataclasses.replace(flt, one_leg_per_transfer=False)
     fmt = request.args.get("format")
     if fmt in exports.FORMATS and not notes:
-        where = transaction_queries.filtered(ledger_id, flt).whereclause
+        where = queries.filtered(ledger_id, flt).whereclause
         chunks = exports.stream(fmt, exports.rows_for(fmt, ledger_id, where))
         name = f"spendsense-{period.key}.{fmt}"
         return Response(stream_with_context(chunks), content_type=exports.MEDIA_TYPES[fmt],
@@ -33,6 +35,6 @@ def export_page():
     args = {key: value for key, value in request.args.items() if key in FILTER_ARGS and value}
     return render_template(
         "export.html", period=period, flt=flt, notes=notes, args=args, formats=exports.FORMATS,
-        count=transaction_queries.count(ledger_id, flt), period_labels=periods.LABELS,
+        count=queries.count(ledger_id, flt), period_labels=periods.LABELS,
         accounts=account_choices(ledger_id, include_archived=True), categories=category_choices(ledger_id),
     ), 200 if fmt in (None, *exports.FORMATS) else 400

@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, Length
 
 from spendsense.extensions import db
 from spendsense.models import Transaction
-from spendsense.services import xpense_reports
 from spendsense.services.errors import Invalid
+from spendsense.services.ledger import folders as xpense_reports
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm
 from spendsense.web.helpers import apply_errors, current_ledger, or_404, safe_next

@@ -5,8 +5,11 @@ from zoneinfo import available_timezones
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from spendsense.services import periods, report_series, reports, tokens, users
+from spendsense.services import periods
+from spendsense.services.auth import tokens, users
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import charts
+from spendsense.services.ledger import totals as reports
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm, SettingsForm, TokenForm
 from spendsense.web.helpers import apply_errors, current_ledger
@@ -39,7 +42,7 @@ def profile():
             return redirect(url_for("web.profile"))
     day = today(ledger_id)
     period_totals = [
-        (periods.LABELS[key], report_series.period_flows(
+        (periods.LABELS[key], charts.period_flows(
             ledger_id, *periods.resolve(key, day, week_start_of_user()).bounds()))
         for key in ("week", "month", "year")
     ]

@@ -16,8 +16,9 @@ from markupsafe import Markup
 
 from spendsense import money
 from spendsense.extensions import limiter
-from spendsense.services import project_members, shared_bills
 from spendsense.services.audit import Actor
+from spendsense.services.bills import lookup, members
+from spendsense.services.bills import projects as shared_bills
 from spendsense.services.errors import Invalid
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm
@@ -49,7 +50,7 @@ def role_for(project):
     if current_user.is_authenticated:
         if project.owner_id == current_user.id:
             return ADMIN
-        if shared_bills.user_can_open(project, current_user.id):
+        if lookup.user_can_open(project, current_user.id):
             return GUEST
     return None
 
@@ -57,7 +58,7 @@ def role_for(project):
 def project_access(project_id, *, admin=False):
     """The project, if this browser may open it (as admin when asked), else off to the
     project login page. Unknown ids go there too: they look like any closed project."""
-    project = shared_bills.find_project(project_id)
+    project = lookup.find_project(project_id)
     role = role_for(project) if project is not None else None
     if role is None or (admin and role != ADMIN):
         if role is not None:
@@ -74,17 +75,17 @@ def web_actor():
 
 
 def currency_choices():
-    return [(code, "No currency" if code == "XXX" else code) for code in shared_bills.currencies()]
+    return [(code, "No currency" if code == "XXX" else code) for code in lookup.currencies()]
 
 
 def my_projects():
     """The projects this browser or user can open, for the list page and the dashboard."""
     found = {}
     if current_user.is_authenticated:
-        found.update({p.id: p for p in shared_bills.projects_of_user(current_user.id)})
+        found.update({p.id: p for p in lookup.projects_of_user(current_user.id)})
     for project_id in (session.get(SESSION_KEY) or {}):
         if project_id not in found:
-            project = shared_bills.find_project(project_id)
+            project = lookup.find_project(project_id)
             if project is not None:
                 found[project.id] = project
     return sorted(found.values(), key=lambda p: (p.name.lower(), p.id))
@@ -167,7 +168,7 @@ def project_join(project_id, token):
 @bp.route("/projects/<project_id>/logout", methods=["POST"])
 def project_logout(project_id):
     if ConfirmForm().validate_on_submit():
-        forget(shared_bills.normalise_id(project_id))
+        forget(lookup.normalise_id(project_id))
         flash("This browser left the project.", "success")
     return redirect(url_for("web.projects_home"))
 
@@ -222,7 +223,7 @@ def project_delete(project_id):
 @bp.app_template_filter("share_money")
 def share_money(minor, currency):
     """A project amount for display; "no currency" projects show the bare number."""
-    amount = shared_bills.to_decimal(minor, currency)
+    amount = lookup.to_decimal(minor, currency)
     if currency == "XXX":
         return f"{amount:,}"
     locale = getattr(current_user, "locale", None) or "en_GB"
@@ -231,4 +232,4 @@ def share_money(minor, currency):
 
 @bp.app_template_filter("weight")
 def weight_filter(weight_milli):
-    return project_members.weight_text(weight_milli)
+    return members.weight_text(weight_milli)

@@ -4,11 +4,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from spendsense.models import NO_CURRENCY
-from spendsense.services import project_bills as bills_service
-from spendsense.services import project_stats, shared_bills, validation
+from spendsense.services import validation
+from spendsense.services.auth.users import local_now
+from spendsense.services.bills import bills as bills_service
+from spendsense.services.bills import lookup, stats
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.scope import ledger_for
-from spendsense.services.users import local_now
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm
 from spendsense.web.helpers import apply_errors
@@ -20,15 +21,15 @@ PER_PAGE = 50
 
 def members_context(project):
     """What every project page shows beside its content: members and balances."""
-    members = shared_bills.list_members(project.id)
+    members = lookup.list_members(project.id)
     return {"members": members, "members_by_id": {m.id: m for m in members},
-            "balances": project_stats.balances(project.id)}
+            "balances": stats.balances(project.id)}
 
 
 def _today():
     if current_user.is_authenticated:
         return local_now(ledger_for(current_user)).date()
-    return shared_bills.today()
+    return lookup.today()
 
 
 def _optional_date(name, notes):
@@ -69,7 +70,7 @@ def project_bills(project_id):
 
 def _bill_form(project, bill=None, view=None):
     form = BillForm()
-    members = shared_bills.list_members(project.id)
+    members = lookup.list_members(project.id)
     kept = {view.payer_id, *view.owers} if view else set()
     usable = [m for m in members if m.activated or m.id in kept]
     form.payer.choices = [(str(m.id), m.name) for m in usable]
@@ -81,7 +82,7 @@ def _bill_form(project, bill=None, view=None):
             form.date.data = view.date.isoformat()
             form.what.data = view.what
             form.payer.data = str(view.payer_id)
-            form.amount.data = str(shared_bills.to_decimal(view.amount, view.original_currency))
+            form.amount.data = str(lookup.to_decimal(view.amount, view.original_currency))
             form.original_currency.data = view.original_currency
             form.payed_for.data = [str(member_id) for member_id in view.owers]
             form.bill_type.data = view.bill_type

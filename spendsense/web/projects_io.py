@@ -3,7 +3,7 @@ ihatemoney's JSON and CSV formats (Cospend's CSV imports too)."""
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 
-from spendsense.services import bill_exports
+from spendsense.services.bills import exports as bill_exports
 from spendsense.services.errors import Invalid
 from spendsense.web import bp
 from spendsense.web.helpers import apply_errors

@@ -4,9 +4,10 @@ logged-in user's link to one of them with the choice to book their shares."""
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from spendsense.services import categories, ledger_link, shared_bills
-from spendsense.services import project_members as members_service
+from spendsense.services.bills import booking, lookup
+from spendsense.services.bills import members as members_service
 from spendsense.services.errors import Forbidden, Invalid, NotFound
+from spendsense.services.ledger import categories
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm
 from spendsense.web.helpers import apply_errors, current_ledger, or_404
@@ -64,7 +65,7 @@ def project_members(project_id):
 @bp.route("/projects/<project_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
 def project_member_edit(project_id, member_id):
     project = project_access(project_id)
-    member = or_404(shared_bills.get_member, project.id, member_id)
+    member = or_404(lookup.get_member, project.id, member_id)
     form = MemberForm(name=member.name, weight=members_service.weight_text(member.weight_milli))
     if form.validate_on_submit():
         try:
@@ -82,7 +83,7 @@ def project_member_edit(project_id, member_id):
 @bp.route("/projects/<project_id>/members/<int:member_id>/deactivate", methods=["POST"])
 def project_member_deactivate(project_id, member_id):
     project = project_access(project_id)
-    member = or_404(shared_bills.get_member, project.id, member_id)
+    member = or_404(lookup.get_member, project.id, member_id)
     if ConfirmForm().validate_on_submit():
         outcome = members_service.remove_member(project.id, member.id, actor=web_actor())
         flash(f"{member.name} has been {'removed' if outcome == 'deleted' else 'deactivated'}.", "success")
@@ -92,7 +93,7 @@ def project_member_deactivate(project_id, member_id):
 @bp.route("/projects/<project_id>/members/<int:member_id>/reactivate", methods=["POST"])
 def project_member_reactivate(project_id, member_id):
     project = project_access(project_id)
-    member = or_404(shared_bills.get_member, project.id, member_id)
+    member = or_404(lookup.get_member, project.id, member_id)
     if ConfirmForm().validate_on_submit():
         try:
             members_service.set_active(project.id, member.id, True, actor=web_actor())
@@ -108,10 +109,10 @@ def project_member_reactivate(project_id, member_id):
 def project_link(project_id):
     project = project_access(project_id)
     form = LinkForm()
-    form.member.choices = [(str(m.id), m.name) for m in shared_bills.list_members(project.id)]
+    form.member.choices = [(str(m.id), m.name) for m in lookup.list_members(project.id)]
     if form.validate_on_submit():
         try:
-            member = ledger_link.link(project.id, int(form.member.data), current_user.id)
+            member = booking.link(project.id, int(form.member.data), current_user.id)
         except (Invalid, NotFound) as exc:
             flash(exc.message if isinstance(exc, Invalid) else "No such participant.", "error")
         else:
@@ -123,9 +124,9 @@ def project_link(project_id):
 @login_required
 def project_unlink(project_id):
     project = project_access(project_id)
-    mine = _my_member(shared_bills.list_members(project.id))
+    mine = _my_member(lookup.list_members(project.id))
     if mine is not None and ConfirmForm().validate_on_submit():
-        ledger_link.unlink(project.id, mine.id, current_user.id)
+        booking.unlink(project.id, mine.id, current_user.id)
         flash(f"You are no longer linked to {mine.name}.", "success")
     return redirect(url_for("web.project_members", project_id=project.id))
 
@@ -134,7 +135,7 @@ def project_unlink(project_id):
 @login_required
 def project_record(project_id):
     project = project_access(project_id)
-    mine = _my_member(shared_bills.list_members(project.id))
+    mine = _my_member(lookup.list_members(project.id))
     if mine is None:
         flash("Link yourself to a participant first.", "error")
         return redirect(url_for("web.project_members", project_id=project.id))
@@ -143,7 +144,7 @@ def project_record(project_id):
     form.account.choices, form.category.choices = choices.account.choices, choices.category.choices
     if form.validate_on_submit():
         try:
-            ledger_link.configure(project.id, mine.id, current_user.id, record=form.record.data,
+            booking.configure(project.id, mine.id, current_user.id, record=form.record.data,
                                   account_id=form.account.data or None, category_id=form.category.data or None)
         except (Invalid, Forbidden, NotFound) as exc:
             flash(exc.message, "error")

@@ -3,8 +3,10 @@ statistics per member and per month, and the project's history of changes."""
 
 from flask import flash, redirect, render_template, url_for
 
-from spendsense.services import audit, project_stats, shared_bills
-from spendsense.services import project_bills as bills_service
+from spendsense.services import audit
+from spendsense.services.bills import bills as bills_service
+from spendsense.services.bills import projects as shared_bills
+from spendsense.services.bills import stats
 from spendsense.services.errors import Invalid
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm
@@ -18,13 +20,13 @@ HISTORY_LIMIT = 300
 @bp.route("/projects/<project_id>/settle")
 def project_settle(project_id):
     project = project_access(project_id)
-    return render_template("projects/settle.html", project=project, plan=project_stats.settle_plan(project.id),
+    return render_template("projects/settle.html", project=project, plan=stats.settle_plan(project.id),
                            form=SettlementForm(formdata=None), **members_context(project))
 
 
 def _planned(project, ower, receiver, amount):
     """The transfer as the plan says it now; a stale or forged one is refused."""
-    for transfer in project_stats.settle_plan(project.id):
+    for transfer in stats.settle_plan(project.id):
         if (str(transfer.ower.id), str(transfer.receiver.id), str(transfer.amount)) == (ower, receiver, amount):
             return transfer
     return None
@@ -53,7 +55,7 @@ def project_settle_register(project_id):
 def project_settle_register_all(project_id):
     project = project_access(project_id)
     if ConfirmForm().validate_on_submit():
-        plan = project_stats.settle_plan(project.id)
+        plan = stats.settle_plan(project.id)
         try:
             for transfer in plan:
                 bills_service.register_settlement(project.id, transfer.ower.id, transfer.receiver.id,
@@ -69,10 +71,10 @@ def project_settle_register_all(project_id):
 def project_statistics(project_id):
     project = project_access(project_id)
     context = members_context(project)
-    months = project_stats.monthly(project.id)
+    months = stats.monthly(project.id)
     return render_template("projects/statistics.html", project=project,
-                           lines=project_stats.statistics(project.id), months=months,
-                           by_member=project_stats.monthly_by_member(project.id), **context)
+                           lines=stats.statistics(project.id), months=months,
+                           by_member=stats.monthly_by_member(project.id), **context)
 
 
 @bp.route("/projects/<project_id>/history")

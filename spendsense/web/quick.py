@@ -1,6 +1,6 @@
 """The dashboard's one-line quick entry: a live preview (JSON) and the recording POST.
 
-Both call services/quick_record.py, the same parser and rules as /api/simple/, so what
+Both call services/entry/recorder.py, the same parser and rules as /api/simple/, so what
 the preview shows is exactly what recording stores.
 """
 
@@ -11,7 +11,7 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from spendsense import money
-from spendsense.services import quick_record
+from spendsense.services.entry import recorder as quick_record
 from spendsense.services.errors import Forbidden, Invalid, NotFound
 from spendsense.web import bp
 from spendsense.web.helpers import current_ledger, safe_next

@@ -4,8 +4,9 @@ net worth over time. Each chart's numbers are also shown as a table."""
 from flask import render_template, request
 from flask_login import current_user, login_required
 
-from spendsense.services import periods, report_series
+from spendsense.services import periods
 from spendsense.services.errors import Invalid
+from spendsense.services.ledger import charts as report_series
 from spendsense.web import bp
 from spendsense.web.helpers import current_ledger
 from spendsense.web.shared import today, week_start_of_user

@@ -4,7 +4,8 @@ from flask import g
 from flask_login import current_user
 
 from spendsense import money
-from spendsense.services import accounts, categories, users
+from spendsense.services.auth import users
+from spendsense.services.ledger import accounts, categories
 from spendsense.web.forms import TransactionForm, TransferForm
 
 

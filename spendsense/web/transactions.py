@@ -6,16 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from spendsense import money
-from spendsense.services import (
-    categories,
-    periods,
-    transaction_queries,
-    transactions,
-    transfers,
-    users,
-    validation,
-)
+from spendsense.services import periods, validation
+from spendsense.services.auth import users
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import categories, queries, transactions, transfers
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm, TransactionForm, TransferForm
 from spendsense.web.helpers import apply_errors, back, current_ledger, or_404
@@ -49,11 +43,11 @@ def _filters(ledger_id):
         notes.append(exc.message)
         period = periods.resolve("month", today(ledger_id), week_start_of_user())
     start, end = period.bounds()
-    kind = args.get("type") if args.get("type") in transaction_queries.KINDS else None
-    sort = args.get("sort") if args.get("sort") in transaction_queries.SORTS else "newest"
+    kind = args.get("type") if args.get("type") in queries.KINDS else None
+    sort = args.get("sort") if args.get("sort") in queries.SORTS else "newest"
     search = (args.get("q") or "").strip()[:100] or None
     label = (args.get("label") or "").strip().lstrip("#")[:50] or None
-    flt = transaction_queries.TransactionFilter(
+    flt = queries.TransactionFilter(
         start=start, end=end, kind=kind, account_id=_int_arg("account"),
         category_id=_int_arg("category"), uncategorised=args.get("category") == "none",
         label=label, search=search, sort=sort, one_leg_per_transfer=True)
@@ -76,11 +70,11 @@ def transactions_list():
     ledger_id = current_ledger()
     period, flt, notes = _filters(ledger_id)
     page = max(_int_arg("page") or 1, 1)
-    rows, has_more = transaction_queries.page(ledger_id, flt, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    rows, has_more = queries.page(ledger_id, flt, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     groups = _group_by_day(rows)
-    sums = transaction_queries.day_sums(ledger_id, flt, {day for day, _ in groups}) \
+    sums = queries.day_sums(ledger_id, flt, {day for day, _ in groups}) \
         if flt.sort in ("newest", "oldest") else {}
-    partners = transaction_queries.transfer_partners(rows)
+    partners = queries.transfer_partners(rows)
     entry, transfer = entry_forms(ledger_id)
     # Only the filter's own parameters are carried into the pager links: url_for would
     # read "_external", "_anchor", "endpoint"... from the query string as its options.

@@ -3,14 +3,14 @@ message, list order) and statistics (COMPAT.md section 2)."""
 
 import pytest
 
-from spendsense.services import bill_shares, shared_bills
+from spendsense.services.bills import lookup, splits
 from tests.api import projects_helpers
 from tests.api.projects_helpers import NOT_FOUND_BODY, REQUIRED, basic, body, create_project, raw
 
 project = projects_helpers.project
 trio = projects_helpers.trio
 eur_project = projects_helpers.eur_project
-TODAY = shared_bills.today().isoformat()
+TODAY = lookup.today().isoformat()
 
 
 def raclette(**extra):
@@ -122,19 +122,19 @@ def test_a_foreign_bill_is_converted_into_the_project_currency(eur_project):
     from decimal import Decimal
 
     from spendsense import money
-    from spendsense.services import fx
+    from spendsense.services import exchange
 
     eur_project.add_member("a")
     eur_project.add_member("b")
     response = eur_project.post("/bills", data={"what": "taxi", "payer": "1", "payed_for": ["1", "2"],
                                                 "amount": "20", "date": "2024-03-01", "original_currency": "usd"})
     assert response.status_code == 201
-    usd_per_eur, _published = fx.rate("EUR", "USD", date(2024, 3, 1))
+    usd_per_eur, _published = exchange.rate("EUR", "USD", date(2024, 3, 1))
     expected = money.quantize(Decimal(20) / usd_per_eur, "EUR")
     bill = body(eur_project.get("/bills"))[0]
     assert (bill["amount"], bill["original_currency"]) == (20.0, "USD")
     assert Decimal(str(bill["converted_amount"])) == expected
-    assert bill_shares.inconsistencies("trip") == []
+    assert splits.inconsistencies("trip") == []
 
 
 def test_put_replaces_the_bill(project, trio):
@@ -146,7 +146,7 @@ def test_put_replaces_the_bill(project, trio):
     bill = body(project.get("/bills/1"))
     assert (bill["what"], bill["payer_id"], [o["id"] for o in bill["owers"]], bill["amount"], bill["date"],
             bill["bill_type"]) == ("fondue", 2, [3], 9.0, "2012-01-01", "Reimbursement")
-    assert bill_shares.inconsistencies("raclette") == []
+    assert splits.inconsistencies("raclette") == []
 
 
 def test_put_validates(project, trio):

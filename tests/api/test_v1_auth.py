@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from spendsense.extensions import db, limiter
-from spendsense.services import tokens
+from spendsense.services.auth import tokens
 from tests.api.helpers import (
     BAD_CREDENTIALS,
     BASE,

@@ -301,7 +301,7 @@ def test_unexpected_errors_answer_a_short_json_500(world, monkeypatch):
     def explode(_ledger_id):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(views.reports, "all_time_totals", explode)
+    monkeypatch.setattr(views.totals, "all_time_totals", explode)
     response = world.get("profile-data/")
     fails(response, 500, "Internal server error")
     assert "secret" not in response.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from spendsense.services import transactions
+from spendsense.services.ledger import transactions
 from tests.api.helpers import SCHEMES, ok, raw_number
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from spendsense.services import transactions
+from spendsense.services.ledger import transactions
 from tests.api.helpers import (
     ACCOUNT_NOT_FOUND,
     AMOUNT_FORMAT_ERROR,

@@ -4,7 +4,8 @@ else, and failed attempts rate-limited per address."""
 import pytest
 
 from spendsense.extensions import db, limiter
-from spendsense.services import accounts, tokens
+from spendsense.services.auth import tokens
+from spendsense.services.ledger import accounts
 from tests.api.helpers import snapshot
 from tests.api.xpenser_client import XClient, basic, error
 from tests.conftest import PASSWORD, make_app

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Report, Transaction
-from spendsense.services import accounts, xpense_reports
+from spendsense.services.ledger import accounts, folders
 from tests.api.helpers import snapshot
 from tests.api.xpenser_client import XClient, basic, error
 
@@ -34,7 +34,7 @@ def test_simple_json_records_the_line(alice, ledger):
     body = alice.simple("lunch 45 with jack #work")
     assert set(body) == {"status", "data", "id"} and body["status"] == 200
     assert set(body["data"]) == DATA_KEYS
-    report = xpense_reports.current_report(ledger)
+    report = folders.current_report(ledger)
     assert body["data"]["amount"] == "45.00" and body["data"]["type"] == "lunch"
     assert body["data"]["notes"] == "with jack" and body["data"]["report"] == report.id
     txn = row(body["id"])
@@ -42,8 +42,8 @@ def test_simple_json_records_the_line(alice, ledger):
 
 
 def test_simple_files_in_the_report_given_as_r(alice, ledger):
-    trip = xpense_reports.create_report(ledger, "Trip")
-    xpense_reports.create_report(ledger, "Other", make_current=True)
+    trip = folders.create_report(ledger, "Trip")
+    folders.create_report(ledger, "Other", make_current=True)
     body = alice.simple("taxi 20", r=trip.id)
     assert body["data"]["report"] == trip.id
 
@@ -104,7 +104,7 @@ def test_create_view_update_delete(alice, ledger):
 
 
 def test_create_with_every_field_and_a_json_body(alice, ledger):
-    trip = xpense_reports.create_report(ledger, "Trip")
+    trip = folders.create_report(ledger, "Trip")
     body = alice.post("expense/", json={"type": "salary", "amount": -500, "notes": "june", "report": trip.id,
                                         "date": "2024-06-30 18:00:00", "tags": "pay,june", "sourceid": "SP-1"})
     data = body.get_json()["data"]
@@ -116,7 +116,7 @@ def test_create_with_every_field_and_a_json_body(alice, ledger):
 
 
 def test_update_moves_between_reports_and_unfiles(alice, ledger):
-    trip = xpense_reports.create_report(ledger, "Trip")
+    trip = folders.create_report(ledger, "Trip")
     expense_id = alice.create(type="taxi", amount="9")
     assert alice.post(f"expense/{expense_id}", {"report": str(trip.id)}).get_json()["data"]["report"] == trip.id
     assert alice.post(f"expense/{expense_id}", {"report": ""}).get_json()["data"]["report"] is None
@@ -149,8 +149,8 @@ def test_create_refuses_bad_fields_and_changes_nothing(alice, fields, status, fr
 
 
 def test_create_in_a_closed_report_is_refused(alice, ledger):
-    trip = xpense_reports.create_report(ledger, "Trip")
-    xpense_reports.close_report(ledger, trip.id)
+    trip = folders.create_report(ledger, "Trip")
+    folders.close_report(ledger, trip.id)
     error(alice.post("expense/", {"type": "food", "amount": "5", "report": trip.id}), 400, "closed")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from spendsense.extensions import db
 from spendsense.models import Transaction
-from spendsense.services import accounts, xpense_reports
+from spendsense.services.ledger import accounts, folders
 from tests.api.helpers import snapshot
 from tests.api.xpenser_client import XClient, basic, error
 
@@ -18,7 +18,7 @@ from tests.api.xpenser_client import XClient, basic, error
 def alices(client, user, ledger):
     accounts.create_account(ledger, "Main", currency="EUR")
     alice = XClient(client, basic("alice"))
-    trip = xpense_reports.create_report(ledger, "Trip")
+    trip = folders.create_report(ledger, "Trip")
     live = alice.create(type="lunch", amount="12", report=trip.id, sourceid="A-1")
     gone = alice.create(type="taxi", amount="5")
     alice.delete(f"expense/{gone}")

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from spendsense.extensions import db
 from spendsense.models import Transaction
-from spendsense.services import accounts, xpense_reports
+from spendsense.services.ledger import accounts, folders
 from tests.api.xpenser_client import XClient, basic, error
 
 FIELDS = {"category", "status", "rawamount", "sourceid", "notes", "created", "modified", "report", "amount",
@@ -36,8 +36,8 @@ def stamp(txn_id, **values):
 @pytest.fixture
 def sample(alice, ledger):
     """Three expenses in the current report "June", one in "Trip", one income."""
-    june = xpense_reports.create_report(ledger, "June")
-    trip = xpense_reports.create_report(ledger, "Trip")
+    june = folders.create_report(ledger, "June")
+    trip = folders.create_report(ledger, "Trip")
     ids = {
         "lunch": alice.create(type="lunch", amount="12.50", notes="with jack", date="2009-08-01 12:00:00"),
         "taxi": alice.create(type="taxi", amount="3", notes="cash", date="2009-08-02 08:00:00", tags="work"),
@@ -80,7 +80,7 @@ def test_without_report_the_current_one_is_listed(alice, ledger, sample):
     assert names(sample, alice.expenses(report="")) == ["hotel", "lunch", "salary", "taxi"]
     assert names(sample, alice.expenses(report=sample["trip"])) == ["train"]
     assert len(alice.expenses(report="*")) == 5
-    xpense_reports.make_current(ledger, sample["trip"])
+    folders.make_current(ledger, sample["trip"])
     assert names(sample, alice.expenses(report="")) == ["train"]
     default = alice.get("expenses/")  # CSV of the current report
     assert default.mimetype == "text/csv" and len(list(csv.DictReader(io.StringIO(default.get_data(as_text=True))))) == 1

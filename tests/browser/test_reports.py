@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from spendsense.services import accounts, categories, transactions, users
+from spendsense.services.auth import users
+from spendsense.services.ledger import accounts, categories, transactions
 from tests.browser import flows
 from tests.browser.conftest import shot
 

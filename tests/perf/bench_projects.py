@@ -61,7 +61,9 @@ def prepare(db_path, size, seed, deadline):
         raise RuntimeError(result.stderr)
     from spendsense import create_app
     from spendsense.extensions import db
-    from spendsense.services import bill_shares, project_members, shared_bills
+    from spendsense.services.bills import members as project_members
+    from spendsense.services.bills import projects as shared_bills
+    from spendsense.services.bills import splits as bill_shares
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "RATELIMIT_ENABLED": False})
     with app.app_context():
@@ -86,7 +88,7 @@ def prepare(db_path, size, seed, deadline):
 
 
 def bulk_bills(db_path, size, weights, rng):
-    from spendsense.services.bill_shares import split
+    from spendsense.services.bills.splits import split
 
     members = sorted(weights)
     first = date(2015, 1, 1)
@@ -155,7 +157,7 @@ def load(server, method, path, count, threads, deadline, stats=None):
 
 
 def settle_timings(emit):
-    from spendsense.services import settle
+    from spendsense.services.bills import settle
 
     rng = random.Random(7)
     for people in (15, 50):
@@ -170,7 +172,7 @@ def settle_timings(emit):
 def project_settle_timing(db_path, size, emit):
     from spendsense import create_app
     from spendsense.extensions import db
-    from spendsense.services import project_stats
+    from spendsense.services.bills import stats as project_stats
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "RATELIMIT_ENABLED": False})
     with app.app_context():

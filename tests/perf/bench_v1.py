@@ -146,7 +146,8 @@ def create_schema_and_user(db_path, deadline):
     from spendsense import create_app
     from spendsense.extensions import db
     from spendsense.models import Category
-    from spendsense.services import accounts, tokens, users
+    from spendsense.services.auth import tokens, users
+    from spendsense.services.ledger import accounts
     from spendsense.services.scope import ledger_for
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "RATELIMIT_ENABLED": False})

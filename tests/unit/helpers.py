@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Account, MonthlyTotal, Transaction
-from spendsense.services import balances
+from spendsense.services.ledger import balances
 
 
 def assert_consistent():

@@ -4,8 +4,8 @@ import pytest
 
 from spendsense.extensions import db
 from spendsense.models import Account
-from spendsense.services import accounts, transactions
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import accounts, transactions
 from spendsense.services.scope import ledger_for
 from tests.unit.helpers import balance, months, row
 

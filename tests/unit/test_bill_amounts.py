@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from spendsense.services import bill_amounts
+from spendsense.services.bills import amounts as bill_amounts
 
 
 @pytest.mark.parametrize(("text", "value"), [

@@ -3,8 +3,8 @@ from sqlalchemy import func, select
 
 from spendsense.extensions import db
 from spendsense.models import Category, CategoryRule
-from spendsense.services import categories, seed, transactions
 from spendsense.services.errors import Forbidden, Invalid, NotFound
+from spendsense.services.ledger import categories, seed, transactions
 from spendsense.services.scope import ledger_for
 from tests.unit.helpers import row
 

@@ -2,7 +2,8 @@ from sqlalchemy import func, select, text
 
 from spendsense.extensions import db
 from spendsense.models import Category, User
-from spendsense.services import accounts, transactions, users
+from spendsense.services.auth import users
+from spendsense.services.ledger import accounts, transactions
 from tests.conftest import PASSWORD
 from tests.unit.helpers import balance
 

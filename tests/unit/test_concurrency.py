@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import Account, MonthlyTotal, Transaction
-from spendsense.services import accounts, transactions, users
+from spendsense.services.auth import users
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.transfers import update_transfer
+from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger.transfers import update_transfer
 from tests.conftest import PASSWORD
 from tests.unit.helpers import assert_consistent, balance, live_count, row
 

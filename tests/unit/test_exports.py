@@ -11,14 +11,9 @@ import pytest
 from quiffen import Qif
 
 from spendsense.models import Transaction
-from spendsense.services import (
-    accounts,
-    exports,
-    quick_record,
-    transaction_queries,
-    transactions,
-    xpense_reports,
-)
+from spendsense.services.entry import recorder as quick_record
+from spendsense.services.io import exports
+from spendsense.services.ledger import accounts, folders, queries, transactions
 from spendsense.services.scope import ledger_for
 
 
@@ -29,7 +24,7 @@ def book(ledger):
     main = accounts.create_account(ledger, "Main", currency="EUR").id
     card = accounts.create_account(ledger, "Card: Visa/Gold", type="credits", currency="EUR").id
     yen = accounts.create_account(ledger, "Wallet ¥", type="cash", currency="JPY").id
-    report = xpense_reports.create_report(ledger, "Trip")
+    report = folders.create_report(ledger, "Trip")
     made = [
         transactions.create_transaction(ledger, account_id=main, amount="-12.50", occurred_at="2024-06-01T09:30:00",
                                         payee="=HYPERLINK(\"http://x\")", description="+lunch, \"quoted\"",
@@ -62,8 +57,8 @@ def export(ledger, fmt, *, size=2, include_deleted=False):
 
 
 def stored(ledger):
-    return {t.id: t for t in transaction_queries.page(
-        ledger, transaction_queries.TransactionFilter(sort="oldest"), limit=100)[0]}
+    return {t.id: t for t in queries.page(
+        ledger, queries.TransactionFilter(sort="oldest"), limit=100)[0]}
 
 
 def test_csv_round_trip(ledger, book):

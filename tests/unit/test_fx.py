@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from spendsense import money
-from spendsense.services import fx
+from spendsense.services import exchange as fx
 from spendsense.services.errors import Invalid
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.schema import CreateIndex
 
 from spendsense.extensions import db
 from spendsense.models import Category
-from spendsense.services import seed
+from spendsense.services.ledger import seed
 
 # SQLite cannot reflect indexes on expressions, so autogenerate skips them (with a
 # warning); test_sqlite_indexes_match_the_models compares their DDL instead.

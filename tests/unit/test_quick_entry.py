@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 
 from spendsense.extensions import db
 from spendsense.models import Account, CategoryRule, Report, Transaction
-from spendsense.services import accounts, quick_entry, quick_record, xpense_reports
+from spendsense.services.entry import parser as quick_entry
+from spendsense.services.entry import recorder as quick_record
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import accounts, folders
 from spendsense.services.scope import ledger_for
 from tests.api.helpers import SYSTEM_CATEGORIES, snapshot
 
@@ -218,7 +220,7 @@ def test_record_stores_what_the_preview_showed(ledger, main):
     assert stored.category.value == "other"
     assert [label.name for label in stored.labels] == ["food", "work"]
     assert stored.occurred_at.date() == plan.occurred_at.date()
-    current = xpense_reports.current_report(ledger)
+    current = folders.current_report(ledger)
     assert stored.report_id == current.id and current.name == "Expenses"
     assert db.session.get(Account, main).balance == 10000 - 4500
 
@@ -271,12 +273,12 @@ def test_choosing_another_category_teaches_a_rule(ledger, main):
 
 
 def test_entries_go_to_the_named_open_report_only(ledger, main, other_user):
-    trip = xpense_reports.create_report(ledger, "Trip")
+    trip = folders.create_report(ledger, "Trip")
     txn = quick_record.record(ledger, "taxi 20", report_id=trip.id)
     assert db.session.get(Transaction, txn.id).report_id == trip.id
-    xpense_reports.close_report(ledger, trip.id)
+    folders.close_report(ledger, trip.id)
     with pytest.raises(Invalid):
         quick_record.record(ledger, "taxi 20", report_id=trip.id)
-    theirs = xpense_reports.create_report(ledger_for(other_user), "Bob's")
+    theirs = folders.create_report(ledger_for(other_user), "Bob's")
     with pytest.raises(NotFound):
         quick_record.record(ledger, "taxi 20", report_id=theirs.id)

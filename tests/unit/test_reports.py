@@ -1,6 +1,7 @@
 from decimal import Decimal
 
-from spendsense.services import accounts, reports, transactions
+from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger import totals as reports
 from spendsense.services.scope import ledger_for
 
 

@@ -2,8 +2,8 @@ import pytest
 
 from spendsense.extensions import db
 from spendsense.models import Account, Ledger, LedgerMember, Transaction
-from spendsense.services import accounts, transactions
 from spendsense.services.errors import Forbidden, NotFound
+from spendsense.services.ledger import accounts, transactions
 from spendsense.services.scope import get_owned, ledger_for, owned
 
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spendsense.services import bill_shares, settle
+from spendsense.services.bills import settle
+from spendsense.services.bills import splits as bill_shares
 
 
 def zero_sum(values):

@@ -14,19 +14,14 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import AuditEvent, Transaction, bill_owers
-from spendsense.services import (
-    accounts,
-    bill_exports,
-    bill_shares,
-    ledger_link,
-    project_bills,
-    project_members,
-    project_stats,
-    settle,
-    shared_bills,
-)
 from spendsense.services.audit import Actor
+from spendsense.services.bills import bills as project_bills
+from spendsense.services.bills import booking, lookup, settle, splits, stats
+from spendsense.services.bills import exports as bill_exports
+from spendsense.services.bills import members as project_members
+from spendsense.services.bills import projects as shared_bills
 from spendsense.services.errors import Forbidden, Invalid, NotFound
+from spendsense.services.ledger import accounts
 from tests.unit.helpers import balance
 
 _ids = count()
@@ -52,8 +47,8 @@ def bill(project_id, payer, owers, amount, **extra):
 
 def assert_totals(project_id):
     db.session.rollback()
-    assert bill_shares.inconsistencies(project_id) == []
-    assert sum(project_stats.balances(project_id).values()) == 0
+    assert splits.inconsistencies(project_id) == []
+    assert sum(stats.balances(project_id).values()) == 0
 
 
 def test_create_project_slugifies_and_hashes(app):
@@ -89,7 +84,7 @@ def test_shares_and_totals(flat):
     project_id, (ann, ben, cid) = flat
     bill(project_id, ann, [ann, ben, cid], "10")
     bill(project_id, ben, [cid], "4.5", bill_type="Reimbursement")
-    assert project_stats.balances(project_id) == {ann: 666, ben: 117, cid: -783}
+    assert stats.balances(project_id) == {ann: 666, ben: 117, cid: -783}
     assert_totals(project_id)
     shares = dict(db.session.execute(select(bill_owers.c.member_id, bill_owers.c.share)
                                      .where(bill_owers.c.bill_id == 1)).all())
@@ -105,7 +100,7 @@ def test_edit_and_delete_keep_totals_exact(flat):
     assert_totals(project_id)
     project_bills.delete_bill(project_id, first.id)
     assert_totals(project_id)
-    assert project_stats.balances(project_id) == {ann: -389, ben: 0, cid: 389}
+    assert stats.balances(project_id) == {ann: -389, ben: 0, cid: 389}
 
 
 def test_weight_change_resplits_every_bill(flat):
@@ -113,7 +108,7 @@ def test_weight_change_resplits_every_bill(flat):
     bill(project_id, ann, [ann, ben, cid], "30")
     bill(project_id, cid, [ben, cid], "10")
     project_members.update_member(project_id, ben, weight="2")
-    assert project_stats.balances(project_id) == {ann: 2250, ben: -2167, cid: -83}
+    assert stats.balances(project_id) == {ann: 2250, ben: -2167, cid: -83}
     assert_totals(project_id)
 
 
@@ -123,10 +118,10 @@ def test_members_with_bills_are_only_deactivated(flat):
     assert project_members.remove_member(project_id, ben) == "deactivated"
     assert project_members.remove_member(project_id, cid) == "deleted"
     with pytest.raises(NotFound):
-        shared_bills.get_member(project_id, cid)
+        lookup.get_member(project_id, cid)
     with pytest.raises(Invalid):  # a deactivated member takes no new bills
         bill(project_id, ann, [ben], "5")
-    lines = project_stats.statistics(project_id)
+    lines = stats.statistics(project_id)
     assert [(line.member.id, line.balance) for line in lines] == [(ann, 500), (ben, -500)]
 
 
@@ -143,10 +138,10 @@ def test_register_settlement_brings_balances_to_zero(flat):
     project_id, (ann, ben, cid) = flat
     bill(project_id, ann, [ann, ben, cid], "100")
     bill(project_id, ben, [cid], "12.34")
-    for transfer in project_stats.settle_plan(project_id):
+    for transfer in stats.settle_plan(project_id):
         project_bills.register_settlement(project_id, transfer.ower.id, transfer.receiver.id, transfer.amount)
-    assert set(project_stats.balances(project_id).values()) == {0}
-    assert project_stats.settle_plan(project_id) == []
+    assert set(stats.balances(project_id).values()) == {0}
+    assert stats.settle_plan(project_id) == []
     assert_totals(project_id)
 
 
@@ -211,7 +206,7 @@ def test_random_projects_stay_consistent(app, operations, weights):
         else:
             made.append(project_bills.create_bill(project.id, **values).id)
     assert_totals(project.id)
-    balances = project_stats.balances(project.id)
+    balances = stats.balances(project.id)
     plan = settle.settle(balances)
     for transfer in plan:
         balances[transfer.ower] += transfer.amount
@@ -267,8 +262,8 @@ def test_import_round_trip_and_duplicates(flat, fmt):
     other = new_project()
     assert bill_exports.import_bills(other.id, data) == 2
     assert bill_exports.export_bills(other.id, fmt) == data.decode()
-    assert project_stats.balances(other.id).values() and sorted(project_stats.balances(other.id).values()) == sorted(
-        project_stats.balances(project_id).values())
+    assert stats.balances(other.id).values() and sorted(stats.balances(other.id).values()) == sorted(
+        stats.balances(project_id).values())
     assert bill_exports.import_bills(other.id, data) == 0  # already there
     assert_totals(other.id)
 
@@ -289,11 +284,11 @@ Food,1,🛒,#ff0000
 def test_import_cospend_csv(app):
     project = new_project()
     assert bill_exports.import_bills(project.id, COSPEND.encode()) == 2
-    names = {m.id: (m.name, m.weight_milli) for m in shared_bills.list_members(project.id)}
+    names = {m.id: (m.name, m.weight_milli) for m in lookup.list_members(project.id)}
     assert sorted(names.values()) == [("Anna", 1000), ("Bert", 2000), ("Carl", 1000)]
     views = project_bills.list_bills(project.id)
     assert [(v.what, v.amount) for v in views] == [("Train", 1200), ("Groceries", 3050)]
-    assert sorted(project_stats.balances(project.id).values()) == [-833, 0, 833]
+    assert sorted(stats.balances(project.id).values()) == [-833, 0, 833]
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -312,7 +307,7 @@ def test_import_errors_change_nothing(flat, data, message):
     with pytest.raises(Invalid, match=message):
         bill_exports.import_bills(project_id, data)
     db.session.rollback()
-    assert len(shared_bills.list_members(project_id)) == 3
+    assert len(lookup.list_members(project_id)) == 3
     assert project_bills.list_bills(project_id) == []
 
 
@@ -331,7 +326,7 @@ def test_import_refuses_many_currencies_without_a_project_currency(app):
 def linked(flat, user, ledger):
     project_id, (ann, ben, cid) = flat
     account = accounts.create_account(ledger, "Current", currency="EUR").id
-    ledger_link.link(project_id, ann, user.id)
+    booking.link(project_id, ann, user.id)
     return project_id, (ann, ben, cid), account
 
 
@@ -346,7 +341,7 @@ def test_recording_backfills_and_follows_bills(linked, user):
     project_id, (ann, ben, cid), account = linked
     old = bill(project_id, ben, [ann, ben], "20", what="Pizza", date="2024-02-01")
     bill(project_id, ben, [ann], "5", bill_type="Reimbursement")  # not an expense: not booked
-    ledger_link.configure(project_id, ann, user.id, record=True, account_id=account)
+    booking.configure(project_id, ann, user.id, record=True, account_id=account)
     assert [(t.amount, t.description, t.payee) for t in live_transactions(account)] == [(-1000, "Pizza", "Flat")]
     assert balance(account) == -1000
 
@@ -365,7 +360,7 @@ def test_recording_backfills_and_follows_bills(linked, user):
 
 def test_weight_change_moves_the_booked_share(linked, user):
     project_id, (ann, ben, cid), account = linked
-    ledger_link.configure(project_id, ann, user.id, record=True, account_id=account)
+    booking.configure(project_id, ann, user.id, record=True, account_id=account)
     bill(project_id, ben, [ann, ben], "30")
     assert balance(account) == -1500
     project_members.update_member(project_id, ann, weight="2")
@@ -374,9 +369,9 @@ def test_weight_change_moves_the_booked_share(linked, user):
 
 def test_turning_recording_off_keeps_booked_transactions(linked, user):
     project_id, (ann, ben, _cid), account = linked
-    ledger_link.configure(project_id, ann, user.id, record=True, account_id=account)
+    booking.configure(project_id, ann, user.id, record=True, account_id=account)
     first = bill(project_id, ben, [ann], "8")
-    ledger_link.configure(project_id, ann, user.id, record=False)
+    booking.configure(project_id, ann, user.id, record=False)
     project_bills.delete_bill(project_id, first.id)
     assert balance(account) == -800  # detached: the user's record now
     bill(project_id, ben, [ann], "1")
@@ -385,7 +380,7 @@ def test_turning_recording_off_keeps_booked_transactions(linked, user):
 
 def test_deleting_the_project_deletes_booked_shares(linked, user):
     project_id, (ann, ben, _cid), account = linked
-    ledger_link.configure(project_id, ann, user.id, record=True, account_id=account)
+    booking.configure(project_id, ann, user.id, record=True, account_id=account)
     bill(project_id, ben, [ann], "8")
     shared_bills.delete_project(project_id)
     assert balance(account) == 0
@@ -394,20 +389,20 @@ def test_deleting_the_project_deletes_booked_shares(linked, user):
 def test_link_rules(linked, user, other_user, ledger):
     project_id, (ann, ben, _cid), account = linked
     with pytest.raises(Invalid, match="already linked to another account"):
-        ledger_link.link(project_id, ann, other_user.id)
+        booking.link(project_id, ann, other_user.id)
     with pytest.raises(Invalid, match="already linked to Ann"):
-        ledger_link.link(project_id, ben, user.id)
+        booking.link(project_id, ben, user.id)
     with pytest.raises(Forbidden):
-        ledger_link.configure(project_id, ben, user.id, record=True, account_id=account)
+        booking.configure(project_id, ben, user.id, record=True, account_id=account)
     yen = accounts.create_account(ledger, "Yen", currency="JPY").id
     with pytest.raises(Invalid, match="Choose an account in EUR"):
-        ledger_link.configure(project_id, ann, user.id, record=True, account_id=yen)
+        booking.configure(project_id, ann, user.id, record=True, account_id=yen)
     with pytest.raises(NotFound):  # another user's account
-        bob_ledger = ledger_link.personal_ledger(other_user.id)
+        bob_ledger = booking.personal_ledger(other_user.id)
         bob_account = accounts.create_account(bob_ledger, "Bob's", currency="EUR").id
-        ledger_link.configure(project_id, ann, user.id, record=True, account_id=bob_account)
-    ledger_link.unlink(project_id, ann, user.id)
-    assert shared_bills.projects_of_user(user.id) == []
+        booking.configure(project_id, ann, user.id, record=True, account_id=bob_account)
+    booking.unlink(project_id, ann, user.id)
+    assert lookup.projects_of_user(user.id) == []
 
 
 def test_a_foreign_currency_bill_is_converted_at_the_reference_rate_of_its_date(app):
@@ -415,20 +410,20 @@ def test_a_foreign_currency_bill_is_converted_at_the_reference_rate_of_its_date(
 
     from spendsense import money
     from spendsense.models import Bill
-    from spendsense.services import fx
+    from spendsense.services import exchange
 
     project = new_project(currency="EUR")
     ann = project_members.add_member(project.id, "Ann").id
     ben = project_members.add_member(project.id, "Ben").id
     created = bill(project.id, ann, [ann, ben], "10.00", original_currency="USD", date="2024-03-01")
-    usd_per_eur, published = fx.rate("EUR", "USD", date(2024, 3, 1))
+    usd_per_eur, published = exchange.rate("EUR", "USD", date(2024, 3, 1))
     expected = money.to_minor(money.quantize(Decimal("10.00") / usd_per_eur, "EUR"), "EUR")
     row = db.session.get(Bill, created.id)
     assert (row.amount, row.original_currency) == (1000, "USD")
     assert row.converted_amount == expected and 900 < expected < 1000
     assert (row.fx_rate, row.fx_rate_date) == (str(usd_per_eur), published)
     # balances are in the project's currency and still sum to zero
-    balances = project_stats.balances(project.id)
+    balances = stats.balances(project.id)
     assert sum(balances.values()) == 0
     assert (balances[ann], balances[ben]) == (expected // 2, -(expected // 2))
     # editing back to the project's currency drops the conversion

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from spendsense.extensions import db
 from spendsense.models import ApiToken
 from spendsense.models.base import utcnow
-from spendsense.services import tokens
+from spendsense.services.auth import tokens
 from spendsense.services.errors import Invalid, NotFound
 
 

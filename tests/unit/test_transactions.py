@@ -5,10 +5,10 @@ from sqlalchemy import func, select
 
 from spendsense.extensions import db
 from spendsense.models import Label
-from spendsense.services import accounts, categories, transactions
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import accounts, categories, transactions
+from spendsense.services.ledger.queries import TransactionFilter, count, page
 from spendsense.services.scope import ledger_for
-from spendsense.services.transaction_queries import TransactionFilter, count, page
 from tests.unit.helpers import balance, live_count, months, row
 
 MARCH = date(2024, 3, 1)

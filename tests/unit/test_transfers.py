@@ -3,10 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from spendsense.services import accounts, categories, reports, transactions
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import accounts, categories, transactions
+from spendsense.services.ledger import totals as reports
+from spendsense.services.ledger.transfers import update_transfer
 from spendsense.services.scope import ledger_for
-from spendsense.services.transfers import update_transfer
 from tests.unit.helpers import balance, live_count, months, row
 
 MARCH = date(2024, 3, 1)

@@ -3,7 +3,7 @@ from sqlalchemy import event, func, select
 
 from spendsense.extensions import db
 from spendsense.models import Account
-from spendsense.services import accounts
+from spendsense.services.ledger import accounts
 from spendsense.services.uow import write_intent, write_transaction
 
 

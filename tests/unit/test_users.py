@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from spendsense.extensions import db
 from spendsense.models import Ledger, LedgerMember, User
-from spendsense.services import users
+from spendsense.services.auth import users
 from spendsense.services.errors import AuthenticationFailed, Invalid, NotFound
 from tests.conftest import PASSWORD
 

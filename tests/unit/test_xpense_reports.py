@@ -5,8 +5,9 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Report, Transaction
-from spendsense.services import accounts, transactions, xpense_reports
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger import folders as xpense_reports
 from spendsense.services.scope import ledger_for
 
 

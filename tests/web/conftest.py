@@ -2,7 +2,7 @@
 
 import pytest
 
-from spendsense.services import accounts
+from spendsense.services.ledger import accounts
 from tests.conftest import PASSWORD
 from tests.web.helpers import login
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from spendsense.extensions import db
 from spendsense.models import Account, Category, Transaction, User
-from spendsense.services import balances
+from spendsense.services.ledger import balances
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 

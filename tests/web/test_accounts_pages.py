@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Account
-from spendsense.services import accounts, transactions
+from spendsense.services.ledger import accounts, transactions
 from tests.web.helpers import (
     account_count,
     balance,

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import LedgerMember, User
-from spendsense.services import users
+from spendsense.services.auth import users
 from spendsense.services.errors import AuthenticationFailed
 from tests.conftest import PASSWORD
 from tests.web.helpers import field_errors, form_errors, fresh, login, text, user_count

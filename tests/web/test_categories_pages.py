@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from spendsense.extensions import db
 from spendsense.models import Category, Transaction
-from spendsense.services import categories, transactions
+from spendsense.services.ledger import categories, transactions
 from spendsense.services.scope import ledger_for
 from spendsense.web.emoji_choices import EMOJI_CHOICES
 from tests.web.helpers import at, field_errors, fresh, system_category, text

@@ -3,7 +3,8 @@
 import pytest
 
 from spendsense.extensions import db
-from spendsense.services import categories, tokens, transactions
+from spendsense.services.auth import tokens
+from spendsense.services.ledger import categories, transactions
 from tests.conftest import PASSWORD, make_app
 from tests.web.helpers import (
     account_count,

@@ -3,7 +3,8 @@ activity, and the quick-add dialog."""
 
 import re
 
-from spendsense.services import accounts, categories, transactions, users
+from spendsense.services.auth import users
+from spendsense.services.ledger import accounts, categories, transactions
 from spendsense.services.scope import ledger_for
 from tests.web.helpers import at, data_attr, row_ids, text
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Account, Category, Transaction
-from spendsense.services import accounts, categories, transactions
+from spendsense.services.ledger import accounts, categories, transactions
 from tests.web.helpers import at, balance, field_errors, fresh, live_count, row_ids, text
 
 

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from spendsense.services import categories, transactions
+from spendsense.services.ledger import categories, transactions
 from tests.web.helpers import text
 
 # (name, path template); {account}, {txn}, {transfer}, {category} are alice's ids.

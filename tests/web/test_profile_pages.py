@@ -7,7 +7,8 @@ import pytest
 
 from spendsense.extensions import db
 from spendsense.models import User
-from spendsense.services import accounts, transactions, users
+from spendsense.services.auth import users
+from spendsense.services.ledger import accounts, transactions
 from tests.web.helpers import at, field_errors, fresh, text
 
 

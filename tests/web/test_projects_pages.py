@@ -11,7 +11,10 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Bill, Project, Transaction
-from spendsense.services import project_bills, project_members, project_stats, shared_bills
+from spendsense.services.bills import bills as project_bills
+from spendsense.services.bills import lookup, stats
+from spendsense.services.bills import members as project_members
+from spendsense.services.bills import projects as shared_bills
 from tests.web.helpers import text
 
 CODE = "flat-code"
@@ -105,7 +108,7 @@ def test_invitation_link_makes_a_guest(app, client, flat):
 
 
 def test_bad_or_stale_invitation_link(app, client, flat):
-    token = shared_bills.issue_token(shared_bills.get_project("flat-12"))
+    token = shared_bills.issue_token(lookup.get_project("flat-12"))
     bad = app.test_client().get("/flat-12/join/not-a-token")
     assert "/projects/login" in bad.headers["Location"]
     shared_bills.update_project("flat-12", current_password=CODE, password="new-code")
@@ -189,7 +192,7 @@ def test_edit_member_weight(client, flat):
     assert client.get("/projects/flat-12/members/2/edit").status_code == 200
     response = client.post("/projects/flat-12/members/2/edit", data={"name": "Benny", "weight": "1,5"})
     assert response.status_code == 302
-    member = shared_bills.get_member("flat-12", 2)
+    member = lookup.get_member("flat-12", 2)
     assert (member.name, member.weight_milli) == ("Benny", 1500)
     bad = client.post("/projects/flat-12/members/2/edit", data={"name": "Benny", "weight": "abc"})
     assert bad.status_code == 422
@@ -200,10 +203,10 @@ def test_deactivate_and_reactivate(client, flat):
     add_bill(client, owers=("1", "2"))
     client.post("/projects/flat-12/members/2/deactivate")
     client.post("/projects/flat-12/members/3/deactivate")
-    members = {m.name: m.activated for m in shared_bills.list_members("flat-12")}
+    members = {m.name: m.activated for m in lookup.list_members("flat-12")}
     assert members == {"Ann": True, "Ben": False}  # Cid had no bills: removed
     client.post("/projects/flat-12/members/2/reactivate")
-    assert shared_bills.get_member("flat-12", 2).activated is True
+    assert lookup.get_member("flat-12", 2).activated is True
 
 
 # --- bills -------------------------------------------------------------------------
@@ -246,7 +249,7 @@ def test_edit_and_delete_bill(client, flat):
         "what": "Rent May", "payer": "2", "payed_for": ["1", "2"], "amount": "40", "date": "2024-05-02",
         "original_currency": "EUR", "bill_type": "Expense"})
     assert response.status_code == 302
-    assert project_stats.balances("flat-12") == {1: -2000, 2: 2000, 3: 0}
+    assert stats.balances("flat-12") == {1: -2000, 2: 2000, 3: 0}
     client.post("/projects/flat-12/bills/1/delete")
     assert project_bills.list_bills("flat-12") == []
     assert client.get("/projects/flat-12/bills/1/edit").status_code == 404
@@ -289,12 +292,12 @@ def test_settle_page_and_register(client, flat):
     assert stale.status_code == 302
     assert len(project_bills.list_bills("flat-12")) == 1
     client.post("/projects/flat-12/settle/register", data={"ower": "2", "receiver": "1", "amount": "1000"})
-    assert project_stats.balances("flat-12") == {1: 1000, 2: 0, 3: -1000}
+    assert stats.balances("flat-12") == {1: 1000, 2: 0, 3: -1000}
     settlement = project_bills.list_bills("flat-12")[0]
     assert (settlement.what, settlement.bill_type, settlement.payer_id, settlement.owers) == (
         "Settlement", "Reimbursement", 2, (1,))
     client.post("/projects/flat-12/settle/register-all")
-    assert set(project_stats.balances("flat-12").values()) == {0}
+    assert set(stats.balances("flat-12").values()) == {0}
     assert 'id="all-settled"' in text(client.get("/projects/flat-12/settle"))
 
 
@@ -337,7 +340,7 @@ def test_import_upload(client, flat):
     upload = {"file": (io.BytesIO(json.dumps(rows).encode()), "bills.json")}
     response = client.post("/projects/flat-12/import", data=upload, content_type="multipart/form-data")
     assert response.headers["Location"] == "/projects/flat-12/bills"
-    assert [m.name for m in shared_bills.list_members("flat-12")] == ["Ann", "Ben", "Cid", "Dee"]
+    assert [m.name for m in lookup.list_members("flat-12")] == ["Ann", "Ben", "Cid", "Dee"]
     bad = client.post("/projects/flat-12/import", data={"file": (io.BytesIO(b"[{"), "bad.json")},
                       content_type="multipart/form-data")
     assert bad.status_code == 422 and "Unable to parse JSON" in text(bad)
@@ -356,7 +359,7 @@ def test_dashboard_card_link_and_recorded_shares(logged_in, main, ledger):
     card = text(client.get("/dashboard"))
     assert 'id="projects-card"' in card and "Flat 12" in card
     assert client.post("/projects/flat-12/link", data={"member": "1"}).status_code == 302
-    assert shared_bills.get_member("flat-12", 1).user_id is not None
+    assert lookup.get_member("flat-12", 1).user_id is not None
     response = client.post("/projects/flat-12/record", data={"record": "y", "account": str(main), "category": ""})
     assert response.status_code == 302
     add_bill(client, payer="2", owers=("1", "2"), amount="50")
@@ -369,7 +372,7 @@ def test_dashboard_card_link_and_recorded_shares(logged_in, main, ledger):
 
 
 def test_record_refuses_another_currency(logged_in, ledger):
-    from spendsense.services import accounts
+    from spendsense.services.ledger import accounts
 
     client = logged_in
     create(client)
@@ -378,7 +381,7 @@ def test_record_refuses_another_currency(logged_in, ledger):
     yen = accounts.create_account(ledger, "Yen", currency="JPY").id
     response = client.post("/projects/flat-12/record", data={"record": "y", "account": str(yen)}, follow_redirects=True)
     assert "Choose an account in EUR" in text(response)
-    assert shared_bills.get_member("flat-12", 1).record_share is False
+    assert lookup.get_member("flat-12", 1).record_share is False
 
 
 def test_linking_needs_a_spendsense_login(client, flat):

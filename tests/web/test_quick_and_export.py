@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import CategoryRule, Report, Transaction
-from spendsense.services import quick_record, transactions, xpense_reports
+from spendsense.services.entry import recorder as quick_record
+from spendsense.services.ledger import folders as xpense_reports
+from spendsense.services.ledger import transactions
 from tests.conftest import PASSWORD, make_app
 from tests.web.helpers import csrf_token, fresh, live_count, system_category, text
 

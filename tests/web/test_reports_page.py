@@ -9,7 +9,8 @@ import pytest
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 
-from spendsense.services import accounts, categories, transactions, users
+from spendsense.services.auth import users
+from spendsense.services.ledger import accounts, categories, transactions
 from tests.web.helpers import at, chart_data, system_category, text
 
 D = Decimal

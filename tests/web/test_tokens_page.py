@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from spendsense.extensions import db
 from spendsense.models import ApiToken
-from spendsense.services import tokens
+from spendsense.services.auth import tokens
 from tests.web.helpers import field_errors, fresh, text
 
 

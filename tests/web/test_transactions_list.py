@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from spendsense.services import accounts, categories, transactions, users
+from spendsense.services.auth import users
+from spendsense.services.ledger import accounts, categories, transactions
 from spendsense.web.transactions import PER_PAGE
 from tests.web.helpers import at, data_attr, day_sections, row_ids, system_category, text
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Transaction
-from spendsense.services import accounts, categories, transactions, users
+from spendsense.services.auth import users
+from spendsense.services.ledger import accounts, categories, transactions
 from spendsense.services.scope import ledger_for
 from tests.web.helpers import (
     all_errors,

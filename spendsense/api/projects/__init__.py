@@ -20,7 +20,8 @@ from werkzeug.exceptions import HTTPException, Unauthorized
 
 from spendsense.api.params import BadBody
 from spendsense.extensions import limiter
-from spendsense.services import bill_amounts, shared_bills
+from spendsense.services.bills import amounts as bill_amounts
+from spendsense.services.bills import projects as shared_bills
 from spendsense.services.errors import Forbidden, Invalid, NotFound
 
 bp = Blueprint("projects_api", __name__)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from functools import cache
 
 from spendsense.models.shared import WEIGHT_SCALE
-from spendsense.services.shared_bills import places
+from spendsense.services.bills.lookup import places
 
 
 @cache

@@ -6,8 +6,11 @@ from werkzeug.datastructures import MultiDict
 
 from spendsense.api.params import json_body
 from spendsense.api.projects import bp, guarded, respond, serializers
-from spendsense.services import project_bills, project_members, project_stats, shared_bills
 from spendsense.services.audit import Actor
+from spendsense.services.bills import bills as project_bills
+from spendsense.services.bills import lookup, stats
+from spendsense.services.bills import members as project_members
+from spendsense.services.bills import projects as shared_bills
 from spendsense.services.errors import Invalid, NotFound
 
 TRUE = {"true", "1", "yes", "on"}
@@ -45,7 +48,7 @@ def _id(value):
 
 @bp.route("/currencies", methods=["GET"])
 def currencies():
-    return respond(shared_bills.currencies())
+    return respond(lookup.currencies())
 
 
 @bp.route("/projects", methods=["POST"])
@@ -62,8 +65,8 @@ def create_project():
 @guarded
 def get_project(project_id):
     project = g.project
-    return respond(serializers.project(project, shared_bills.list_members(project.id),
-                                       project_stats.balances(project.id)))
+    return respond(serializers.project(project, lookup.list_members(project.id),
+                                       stats.balances(project.id)))
 
 
 @bp.route("/projects/<project_id>", methods=["PUT"])
@@ -95,7 +98,7 @@ def project_token(project_id):
 @bp.route("/projects/<project_id>/members", methods=["GET"])
 @guarded
 def list_members(project_id):
-    return respond([serializers.member(m) for m in shared_bills.list_members(g.project.id)])
+    return respond([serializers.member(m) for m in lookup.list_members(g.project.id)])
 
 
 @bp.route("/projects/<project_id>/members", methods=["POST"])
@@ -109,7 +112,7 @@ def add_member(project_id):
 @bp.route("/projects/<project_id>/members/<member_id>", methods=["GET"])
 @guarded
 def get_member(project_id, member_id):
-    return respond(serializers.member(shared_bills.get_member(g.project.id, _id(member_id))))
+    return respond(serializers.member(lookup.get_member(g.project.id, _id(member_id))))
 
 
 @bp.route("/projects/<project_id>/members/<member_id>", methods=["PUT"])
@@ -140,7 +143,7 @@ def bill_values(data):
 
 
 def _views_by_id(project):
-    return {m.id: m for m in shared_bills.list_members(project.id)}
+    return {m.id: m for m in lookup.list_members(project.id)}
 
 
 MAX_PER_PAGE = 1000
@@ -208,4 +211,4 @@ def delete_bill(project_id, bill_id):
 @guarded
 def statistics(project_id):
     project = g.project
-    return respond(serializers.statistics(project_stats.statistics(project.id), project.default_currency))
+    return respond(serializers.statistics(stats.statistics(project.id), project.default_currency))

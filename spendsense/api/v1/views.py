@@ -9,17 +9,10 @@ from spendsense import money
 from spendsense.api.params import merged
 from spendsense.api.v1 import bp, error, serializers
 from spendsense.extensions import limiter
-from spendsense.services import (
-    accounts,
-    categories,
-    reports,
-    tokens,
-    transaction_queries,
-    transactions,
-    users,
-    validation,
-)
+from spendsense.services import validation
+from spendsense.services.auth import tokens, users
 from spendsense.services.errors import AuthenticationFailed, Invalid
+from spendsense.services.ledger import accounts, categories, queries, totals, transactions
 from spendsense.services.scope import ledger_for
 
 CREATE_METHODS = ["GET", "POST"]
@@ -110,8 +103,8 @@ def list_transactions():
     limit = validation.integer(data.get("limit", config["V1_TRANSACTIONS_DEFAULT_LIMIT"]), "limit",
                                minimum=1, maximum=config["V1_TRANSACTIONS_MAX_LIMIT"])
     offset = validation.integer(data.get("offset", 0), "offset", minimum=0, maximum=10**9)
-    flt = transaction_queries.TransactionFilter(start=start, end=end)
-    rows, has_more = transaction_queries.page(ledger_id, flt, limit=limit, offset=offset)
+    flt = queries.TransactionFilter(start=start, end=end)
+    rows, has_more = queries.page(ledger_id, flt, limit=limit, offset=offset)
     if not rows:
         return error("Transactions cannot be found", 404)
     body = {"user": g.user.username, "transactions": [serializers.transaction(t) for t in rows],
@@ -192,6 +185,6 @@ def create_category():
 def profile_data():
     ledger_id = ledger_for(g.user)
     base = g.user.base_currency
-    everything = reports.all_time_totals(ledger_id)
+    everything = totals.all_time_totals(ledger_id)
     others = [t for t in everything if t.currency != base]
-    return jsonify(serializers.profile(g.user, reports.totals_in(base, everything), others))
+    return jsonify(serializers.profile(g.user, totals.totals_in(base, everything), others))

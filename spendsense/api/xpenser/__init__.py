@@ -12,7 +12,7 @@ from flask_httpauth import HTTPBasicAuth
 
 from spendsense.api.errors import register_error_handlers, seconds_until_retry
 from spendsense.extensions import limiter
-from spendsense.services import users
+from spendsense.services.auth import users
 from spendsense.services.errors import AuthenticationFailed
 
 bp = Blueprint("xpenser", __name__)

@@ -1,8 +1,8 @@
 """Xpenser shapes (COMPAT.md §3). Amounts are decimal strings; "amount" is the money
 that went out (an income is negative); times are "YYYY-MM-DD HH:MM:SS"."""
 
-from spendsense.services.exports import decimal_text, safe, timestamp
-from spendsense.services.xpenses import expense_type
+from spendsense.services.io.expense_filter import expense_type
+from spendsense.services.io.exports import decimal_text, safe, timestamp
 
 CSV_HEADER = ("pk", "date", "type", "amount", "currency", "rawamount", "rawcurrency", "notes", "tags",
               "report", "category", "status", "sourceid", "created", "modified")

@@ -8,8 +8,11 @@ from sqlalchemy import and_
 from spendsense.api.params import merged
 from spendsense.api.xpenser import auth, bp, serializers
 from spendsense.models import Transaction
-from spendsense.services import exports, quick_record, transactions, validation, xpenses
+from spendsense.services import validation
+from spendsense.services.entry import recorder as quick_record
 from spendsense.services.errors import Forbidden, Invalid, NotFound
+from spendsense.services.io import expense_filter, exports
+from spendsense.services.ledger import transactions
 from spendsense.services.scope import ledger_for
 
 EXPENSE_FIELDS = ("type", "amount", "notes", "report", "date", "tags")
@@ -61,7 +64,7 @@ def simple():
 def create_expense():
     data = merged()
     ledger_id = ledger_for(g.user, write=True)
-    txn = xpenses.create_expense(
+    txn = expense_filter.create_expense(
         ledger_id, kind_word=_text(data, "type"), amount=_text(data, "amount"), notes=_text(data, "notes"),
         report_id=_text(data, "report"), occurred_at=_text(data, "date"), tags=_text(data, "tags"),
         sourceid=_text(data, "sourceid"), account_name=_text(data, "account"))
@@ -96,7 +99,7 @@ def update_expense(expense_id):
     ledger_id = ledger_for(g.user, write=True)
     txn = _get(ledger_id, expense_id)
     fields = {field: _text(data, field) for field in EXPENSE_FIELDS if field in data}
-    xpenses.update_expense(ledger_id, txn.id, fields)
+    expense_filter.update_expense(ledger_id, txn.id, fields)
     return _answer(_get(ledger_id, expense_id))
 
 
@@ -117,12 +120,12 @@ def list_expenses():
     if fmt not in exports.FORMATS:
         raise Invalid.field("format", "format must be csv, json or qif.")
     ledger_id = ledger_for(g.user)
-    flt = xpenses.ExpenseFilter(report=_text(data, "report"),
+    flt = expense_filter.ExpenseFilter(report=_text(data, "report"),
                                 **{field: _text(data, field) for field in FILTER_FIELDS})
-    where = xpenses.condition(ledger_id, flt)
+    where = expense_filter.condition(ledger_id, flt)
     headers = {"Content-Disposition": f'attachment; filename="expenses.{fmt}"'}
-    cursor = xpenses.sync_cursor(ledger_id)
-    since = xpenses.parse_moment(flt.modified, "modified")
+    cursor = expense_filter.sync_cursor(ledger_id)
+    since = expense_filter.parse_moment(flt.modified, "modified")
     if cursor is not None and (since is None or cursor > since):
         headers[SYNC_HEADER] = cursor.isoformat(" ", "microseconds")
     elif since is not None:  # nothing newer: poll from the same point next time

@@ -24,8 +24,9 @@ from spendsense.models import (
     Transaction,
     bill_owers,
 )
-from spendsense.services import accounts, categories, shared_bills, transactions
+from spendsense.services.bills import lookup
 from spendsense.services.errors import Forbidden, Invalid, NotFound
+from spendsense.services.ledger import accounts, categories, transactions
 from spendsense.services.uow import write_transaction
 
 
@@ -56,7 +57,7 @@ def recorders(project_id):
 
 def _values(project, bill, share, currency):
     minor = -share  # owing a share is money out; a negative share (a refund) is money in
-    return {"amount": shared_bills.to_decimal(minor, currency), "occurred_at": bill.date, "payee": project.name[:200], "description": bill.what[:500]}
+    return {"amount": lookup.to_decimal(minor, currency), "occurred_at": bill.date, "payee": project.name[:200], "description": bill.what[:500]}
 
 
 def _book(project, bill, member, currency, share, txn_id):
@@ -105,7 +106,7 @@ def sync_bill(project, bill, old_rows, new_shares):
 
 
 def _linked_member(project_id, member_id, user_id):
-    member = shared_bills.get_member(project_id, member_id, for_update=True)
+    member = lookup.get_member(project_id, member_id, for_update=True)
     if member.user_id != user_id:
         raise Forbidden("You are not linked to this member.")
     return member
@@ -114,8 +115,8 @@ def _linked_member(project_id, member_id, user_id):
 def link(project_id, member_id, user_id):
     """Say "this member is me"."""
     with write_transaction():
-        project = shared_bills.get_project(project_id, for_update=True)
-        member = shared_bills.get_member(project.id, member_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
+        member = lookup.get_member(project.id, member_id, for_update=True)
         if member.user_id == user_id:
             return member
         if member.user_id is not None:
@@ -129,7 +130,7 @@ def link(project_id, member_id, user_id):
 
 def unlink(project_id, member_id, user_id):
     with write_transaction():
-        member = _linked_member(shared_bills.get_project(project_id, for_update=True).id, member_id, user_id)
+        member = _linked_member(lookup.get_project(project_id, for_update=True).id, member_id, user_id)
         _detach(member)
         member.user_id = None
     return member
@@ -145,7 +146,7 @@ def configure(project_id, member_id, user_id, *, record, account_id=None, catego
     """Turn recording on (booking every past expense share now) or off, or move it to
     another account or category (moving the transactions already booked)."""
     with write_transaction():
-        project = shared_bills.get_project(project_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
         member = _linked_member(project.id, member_id, user_id)
         if not record:
             _detach(member)

@@ -1,10 +1,11 @@
 """Editing a transfer as one movement: both legs change in one database transaction."""
 
 from spendsense.models.base import utcnow
-from spendsense.services import balances, validation
-from spendsense.services.accounts import get_account
+from spendsense.services import validation
 from spendsense.services.errors import Invalid
-from spendsense.services.transactions import (
+from spendsense.services.ledger import balances
+from spendsense.services.ledger.accounts import get_account
+from spendsense.services.ledger.transactions import (
     _locked_legs,
     set_fx,
     transfer_amounts,

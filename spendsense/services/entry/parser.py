@@ -16,7 +16,7 @@ to write it, and nothing is recorded.
 
 This module is pure: it reads nothing but its arguments (the ledger's categories,
 rules and accounts come in a ``Vocabulary``), so every rule is testable without a
-database. services/quick_record.py resolves, converts and records.
+database. services/entry/recorder.py resolves, converts and records.
 """
 
 import unicodedata
@@ -25,10 +25,10 @@ from datetime import date
 from decimal import Decimal
 
 from spendsense.services import validation
-from spendsense.services.categories import slugify
+from spendsense.services.entry.amounts import HOW, currency_of, number, take_amount
+from spendsense.services.entry.dates import take_date
 from spendsense.services.errors import Invalid
-from spendsense.services.quick_amounts import HOW, currency_of, number, take_amount
-from spendsense.services.quick_dates import take_date
+from spendsense.services.ledger.categories import slugify
 
 MAX_LENGTH = 500
 MAX_LABELS = 20

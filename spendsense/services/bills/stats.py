@@ -1,6 +1,6 @@
 """Balances, statistics and the settle-up plan of a project.
 
-Per-member figures come from the members' cached totals (kept by bill_shares.apply in
+Per-member figures come from the members' cached totals (kept by splits.apply in
 the bills' own transactions), so they cost the same for ten bills or a million; the
 month series is one GROUP BY over the project's bills. All figures are integer minor
 units of the project's currency.
@@ -13,7 +13,7 @@ from sqlalchemy import extract, func, select
 
 from spendsense.extensions import db
 from spendsense.models import Bill, Member
-from spendsense.services import settle, shared_bills
+from spendsense.services.bills import lookup, settle
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def balances(project_id):
 
 def statistics(project_id):
     """One line per active member, and per deactivated member who still has a balance."""
-    members = shared_bills.list_members(project_id)
+    members = lookup.list_members(project_id)
     lines = [MemberStats(m, m.paid, m.owed, m.transferred, m.received) for m in members]
     return [line for line in lines if line.member.activated or line.balance != 0]
 
@@ -77,7 +77,7 @@ def monthly_by_member(project_id):
 
 def settle_plan(project_id):
     """The fewest transfers that bring every balance to zero, biggest first."""
-    members = {member.id: member for member in shared_bills.list_members(project_id)}
+    members = {member.id: member for member in lookup.list_members(project_id)}
     plan = settle.settle(balances(project_id))
     transfers = [PlannedTransfer(members[t.ower], members[t.receiver], t.amount) for t in plan]
     return sorted(transfers, key=lambda t: (-t.amount, t.ower.name.lower(), t.receiver.name.lower()))

@@ -16,7 +16,9 @@ import simplejson
 
 from spendsense.models import NO_CURRENCY
 from spendsense.models.shared import WEIGHT_SCALE
-from spendsense.services import project_bills, project_members, project_stats, shared_bills
+from spendsense.services.bills import bills as project_bills
+from spendsense.services.bills import lookup, stats
+from spendsense.services.bills import members as project_members
 from spendsense.services.errors import Invalid
 from spendsense.services.uow import write_transaction
 
@@ -31,12 +33,12 @@ FORMATS = ("json", "csv")
 
 def _number(minor, currency):
     """Exact decimals: simplejson writes them as JSON numbers, csv as their digits."""
-    return shared_bills.to_decimal(minor, currency)
+    return lookup.to_decimal(minor, currency)
 
 
 def bill_rows(project):
     """ihatemoney's "pretty bills": one dict per bill, newest first; owers as a list."""
-    members = {m.id: m for m in shared_bills.list_members(project.id)}
+    members = {m.id: m for m in lookup.list_members(project.id)}
     return [{"date": view.date.isoformat(), "what": view.what, "bill_type": view.bill_type,
              "amount": _number(view.amount, view.original_currency), "currency": view.original_currency,
              "payer_name": members[view.payer_id].name,
@@ -47,7 +49,7 @@ def bill_rows(project):
 
 def settlement_rows(project):
     return [{"ower": t.ower.name, "receiver": t.receiver.name, "amount": _number(t.amount, project.default_currency),
-             "currency": project.default_currency} for t in project_stats.settle_plan(project.id)]
+             "currency": project.default_currency} for t in stats.settle_plan(project.id)]
 
 
 def escape_cell(value):
@@ -76,12 +78,12 @@ def render(rows, fields, fmt):
 
 
 def export_bills(project_id, fmt):
-    project = shared_bills.get_project(project_id)
+    project = lookup.get_project(project_id)
     return render(bill_rows(project), BILL_FIELDS, fmt)
 
 
 def export_settlement(project_id, fmt):
-    project = shared_bills.get_project(project_id)
+    project = lookup.get_project(project_id)
     return render(settlement_rows(project), SETTLEMENT_FIELDS, fmt)
 
 
@@ -165,14 +167,14 @@ def import_bills(project_id, data, *, actor=None):
     """Add the file's bills to the project; the number of bills added."""
     bills, declared = parse_file(data)
     with write_transaction():
-        project = shared_bills.get_project(project_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
         _check(project, bills)
         bills.sort(key=lambda b: str(b["date"]))
         # New members in order of appearance, each with the weight it has as a payer.
         weights = dict(declared)
         for bill in bills:
             weights.setdefault(str(bill["payer_name"]).strip(), bill["payer_weight"])
-        members = {m.name: m for m in shared_bills.list_members(project.id)}
+        members = {m.name: m for m in lookup.list_members(project.id)}
         for names in ([*declared], *([bill["payer_name"], *bill["owers"]] for bill in bills)):
             for name in names:
                 name = str(name).strip()

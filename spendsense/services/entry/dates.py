@@ -1,4 +1,4 @@
-"""Date phrases of the quick-entry language (services/quick_entry.py).
+"""Date phrases of the quick-entry language (services/entry/parser.py).
 
     today, yesterday, tomorrow             relative to the owner's "today"
     mon ... sunday                         the last such day (today counts), at the end of

@@ -8,8 +8,9 @@ from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import ACCOUNT_TYPES, Account, Ledger, Transaction, User
 from spendsense.models.base import utcnow
-from spendsense.services import balances, validation
+from spendsense.services import validation
 from spendsense.services.errors import Invalid
+from spendsense.services.ledger import balances
 from spendsense.services.scope import get_owned, owned
 from spendsense.services.uow import write_transaction
 
@@ -149,7 +150,9 @@ def archive_account(ledger_id, account_id, archived=True):
 def delete_account(ledger_id, account_id, *, delete_transactions=False):
     """Delete an account. Refused while it has transactions unless the caller asks to
     delete them too; then they (and the other legs of its transfers) become tombstones."""
-    from spendsense.services.transactions import tombstone_account_rows  # avoids an import cycle
+    from spendsense.services.ledger.transactions import (
+        tombstone_account_rows,  # avoids an import cycle
+    )
 
     with write_transaction() as session:
         account_id = get_account(ledger_id, account_id).id

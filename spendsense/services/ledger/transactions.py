@@ -1,7 +1,7 @@
 """Transactions and transfers: create, edit and delete, keeping balances exact.
 
 Every change runs in one write transaction: the row change, the cached account
-balance and the monthly totals move together or not at all (services/balances.py).
+balance and the monthly totals move together or not at all (services/ledger/balances.py).
 A transfer is two rows, one per account, each pointing at the other through
 ``transfer_id``; both legs are created, edited and deleted together.
 """
@@ -16,13 +16,14 @@ from spendsense.extensions import db
 from spendsense.models import Account, Label, Transaction
 from spendsense.models.base import utcnow
 from spendsense.models.ledger import TRANSACTION_SOURCES, TRANSACTION_STATUSES
-from spendsense.services import balances, validation
-from spendsense.services.accounts import get_account
-from spendsense.services.categories import get_visible
+from spendsense.services import validation
+from spendsense.services.auth.users import local_now
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import balances
+from spendsense.services.ledger.accounts import get_account
+from spendsense.services.ledger.categories import get_visible
 from spendsense.services.scope import get_owned, owned
 from spendsense.services.uow import write_transaction
-from spendsense.services.users import local_now
 
 TEXT_FIELDS = {"payee": 200, "description": 500, "memo": 500, "cheque_number": 30}
 EDITABLE = {"account_id", "amount", "occurred_at", "category_id", "labels", "status",
@@ -93,7 +94,7 @@ def create_transaction(ledger_id, *, account_id, amount, occurred_at=None, categ
                        external_id=None, report_id=None, fx=None, **text_fields):
     """Record one income (amount > 0) or expense (amount < 0) in an account.
 
-    ``report_id`` files it in an open report (services/xpense_reports.py); ``fx`` (an
+    ``report_id`` files it in an open report (services/ledger/folders.py); ``fx`` (an
     fx.Conversion) keeps the amount as typed in another currency and the rate used.
     """
     unknown = set(text_fields) - set(TEXT_FIELDS)
@@ -117,7 +118,7 @@ def create_transaction(ledger_id, *, account_id, amount, occurred_at=None, categ
 
 def _file_and_convert(txn, ledger_id, report_id, fx):
     if report_id not in (None, ""):
-        from spendsense.services.xpense_reports import fileable  # avoids an import cycle
+        from spendsense.services.ledger.folders import fileable  # avoids an import cycle
 
         txn.report_id = fileable(ledger_id, report_id)
     if fx is not None:

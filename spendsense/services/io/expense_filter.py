@@ -3,7 +3,7 @@
 An expense's ``amount`` is the money that went out, in its account's currency: an
 expense of 12.50 is "12.50", an income of 500 is "-500.00". Its ``type`` is the payee
 (the word typed when it named no category), else the category's value. ``report`` is
-the folder it is filed in (services/xpense_reports.py).
+the folder it is filed in (services/folders.py).
 
 The list filters of GET /api/expenses/ become one SQL condition here, always scoped to
 the caller's ledger. A ``modified`` filter also returns tombstones (deleted rows), so a
@@ -20,8 +20,11 @@ from sqlalchemy.orm import aliased
 from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import Account, Category, Transaction
-from spendsense.services import quick_entry, quick_record, transactions, validation, xpense_reports
+from spendsense.services import validation
+from spendsense.services.entry import parser as quick_entry
+from spendsense.services.entry import recorder as quick_record
 from spendsense.services.errors import Invalid
+from spendsense.services.ledger import accounts, folders, transactions
 
 OPS = ("lt", "gt", "eq")
 _DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%Y-%m-%d")
@@ -73,7 +76,7 @@ def create_expense(ledger_id, *, kind_word, amount, notes=None, report_id=None, 
     account_id = _account_id(ledger_id, account_name)
     signed = _signed(ledger_id, account_id, amount)
     category_id, payee = _type_fields(ledger_id, kind_word, "spent" if signed < 0 else "earn")
-    report = report_id if report_id not in (None, "") else xpense_reports.ensure_current(ledger_id).id
+    report = report_id if report_id not in (None, "") else folders.ensure_current(ledger_id).id
     return transactions.create_transaction(
         ledger_id, account_id=account_id, amount=signed, occurred_at=parse_moment(occurred_at, "date"),
         category_id=category_id, payee=payee, description=notes, labels=tags, source="api",
@@ -83,8 +86,6 @@ def create_expense(ledger_id, *, kind_word, amount, notes=None, report_id=None, 
 def _account_id(ledger_id, account_name):
     if account_name in (None, ""):
         return quick_record.default_account_id(ledger_id)
-    from spendsense.services import accounts  # a name, as in the v1 dialect
-
     account = accounts.find_by_name(ledger_id, validation.text(account_name, "account", max_length=100))
     if account is None:
         raise Invalid.field("account", "Account not found.")
@@ -194,10 +195,10 @@ def condition(ledger_id, flt):
     if flt.report == ALL_REPORTS:
         pass
     elif flt.report in (None, ""):
-        current = xpense_reports.current_report(ledger_id)
+        current = folders.current_report(ledger_id)
         parts.append(Transaction.report_id == current.id if current else false())
     else:
-        parts.append(Transaction.report_id == xpense_reports.get_report(
+        parts.append(Transaction.report_id == folders.get_report(
             ledger_id, validation.identifier(flt.report, "report")).id)
     if flt.date not in (None, ""):
         day = _day(flt.date)

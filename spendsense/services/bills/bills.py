@@ -2,7 +2,7 @@
 
 One write transaction per change carries the bill row, its bill_owers rows (with each
 ower's share), the members' cached totals, the history event and the linked users'
-personal transactions (services/ledger_link.py). The project row is locked first, so
+personal transactions (services/bills/booking.py). The project row is locked first, so
 writers of one project run one at a time and always split with current weights.
 """
 
@@ -16,19 +16,13 @@ from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import BILL_TYPES, NO_CURRENCY, Bill, Member, bill_owers
 from spendsense.models.base import utcnow
-from spendsense.services import (
-    audit,
-    bill_amounts,
-    bill_shares,
-    fx,
-    ledger_link,
-    shared_bills,
-    validation,
-)
+from spendsense.services import audit, exchange, validation
+from spendsense.services.bills import amounts as bill_amounts
+from spendsense.services.bills import booking, lookup, projects, splits
 from spendsense.services.errors import Invalid
 from spendsense.services.uow import write_transaction
 
-REQUIRED = shared_bills.REQUIRED
+REQUIRED = projects.REQUIRED
 NOT_A_CHOICE = "Not a valid choice."
 MAX_PAGE = 1000
 
@@ -97,7 +91,7 @@ def _link(value):
 
 def _currency(project, value):
     code = project.default_currency if value in (None, "") else str(value).strip().upper()
-    if code not in shared_bills.currencies():
+    if code not in lookup.currencies():
         raise Invalid.field("original_currency", NOT_A_CHOICE)
     if project.default_currency == NO_CURRENCY and code != NO_CURRENCY:
         # A project without a currency has nothing to convert into (as in ihatemoney).
@@ -114,9 +108,9 @@ def _conversion(project, cleaned):
     code = cleaned["original_currency"]
     if code in (NO_CURRENCY, project.default_currency):
         return cleaned["amount"], None, None
-    typed = shared_bills.to_decimal(cleaned["amount"], code)
+    typed = lookup.to_decimal(cleaned["amount"], code)
     try:
-        result = fx.convert(typed, code, project.default_currency, cleaned["date"])
+        result = exchange.convert(typed, code, project.default_currency, cleaned["date"])
     except Invalid as exc:
         raise Invalid.field("original_currency", f"Failed to convert from {code} currency") from exc
     return money.to_minor(result.amount, project.default_currency), str(result.rate), result.rate_date
@@ -125,7 +119,7 @@ def _conversion(project, cleaned):
 def _date(value):
     """None means today; anything else must be a date (an empty one is missing)."""
     if value is None:
-        return shared_bills.today()
+        return lookup.today()
     if isinstance(value, str) and not value.strip():
         raise Invalid.field("date", REQUIRED)
     return validation.parse_date(value.strip() if isinstance(value, str) else value, "date")
@@ -136,10 +130,10 @@ def _amount(value, currency):
     if value is None or (isinstance(value, str) and not value.strip()):
         raise Invalid.field("amount", REQUIRED)
     try:
-        amount = bill_amounts.parse(value, shared_bills.places(currency))
+        amount = bill_amounts.parse(value, lookup.places(currency))
     except bill_amounts.AmountError as exc:
         raise Invalid.field("amount", str(exc)) from exc
-    return int(amount.scaleb(shared_bills.places(currency)))
+    return int(amount.scaleb(lookup.places(currency)))
 
 
 def _clean(project, values, bill=None, include_inactive=False):
@@ -149,7 +143,7 @@ def _clean(project, values, bill=None, include_inactive=False):
         members = members.where(Member.activated.is_(True))
     allowed = set(db.session.scalars(members))
     if bill is not None:  # a bill may keep members deactivated since it was written
-        allowed |= {bill.payer_id, *bill_shares.shares_of(bill.id)}
+        allowed |= {bill.payer_id, *splits.shares_of(bill.id)}
     cleaned, errors = {}, {}
 
     def check(field, function, *args):
@@ -158,7 +152,7 @@ def _clean(project, values, bill=None, include_inactive=False):
         except Invalid as exc:
             errors.update(exc.errors)
 
-    check("what", shared_bills.required_text, values.get("what"), "what", 300)
+    check("what", projects.required_text, values.get("what"), "what", 300)
     check("payer_id", _member_id, values.get("payer_id"), "payer")
     if "payer_id" in cleaned and cleaned["payer_id"] not in allowed:
         errors["payer"] = NOT_A_CHOICE
@@ -185,7 +179,7 @@ def _weights(member_ids):
 
 def _snapshot(bill, shares, names):
     currency = bill.original_currency
-    return {"what": bill.what, "amount": str(shared_bills.to_decimal(bill.amount, currency)), "currency": currency, "date": bill.date.isoformat(), "payer": names.get(bill.payer_id),
+    return {"what": bill.what, "amount": str(lookup.to_decimal(bill.amount, currency)), "currency": currency, "date": bill.date.isoformat(), "payer": names.get(bill.payer_id),
             "owers": [names.get(member_id) for member_id in sorted(shares)], "bill_type": bill.bill_type,
             "external_link": bill.external_link}
 
@@ -197,9 +191,9 @@ def _names(project_id):
 def register_settlement(project_id, ower_id, receiver_id, amount, *, actor=None, what="Settlement"):
     """Record that ``ower`` paid ``receiver`` back: ihatemoney's settlement bill, a
     reimbursement paid by the ower for the receiver. ``amount`` in minor units."""
-    project = shared_bills.get_project(project_id)
+    project = lookup.get_project(project_id)
     return create_bill(project.id, what=what, payer_id=ower_id, owers=[receiver_id],
-                       amount=shared_bills.to_decimal(amount, project.default_currency),
+                       amount=lookup.to_decimal(amount, project.default_currency),
                        bill_type="Reimbursement", actor=actor)
 
 
@@ -208,45 +202,45 @@ def create_bill(project_id, *, actor=None, include_inactive=False, **values):
     calculation), and optionally date, external_link, bill_type, original_currency.
     Payer and owers must be active members, unless ``include_inactive`` (imports)."""
     with write_transaction() as session:
-        project = shared_bills.get_project(project_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
         cleaned = _clean(project, values, include_inactive=include_inactive)
         owers = cleaned.pop("owers")
-        bill = Bill(project_id=project.id, creation_date=shared_bills.today(),
+        bill = Bill(project_id=project.id, creation_date=lookup.today(),
                     created_at=utcnow(), **cleaned)
         session.add(bill)
         session.flush()
-        shares = bill_shares.split(bill.converted_amount, _weights(owers))
-        bill_shares.apply(bill.bill_type, bill.payer_id, bill.converted_amount, shares, +1)
-        transactions = ledger_link.sync_bill(project, bill, {}, shares)
-        bill_shares.store_owers(bill.id, shares, transactions)
+        shares = splits.split(bill.converted_amount, _weights(owers))
+        splits.apply(bill.bill_type, bill.payer_id, bill.converted_amount, shares, +1)
+        transactions = booking.sync_bill(project, bill, {}, shares)
+        splits.store_owers(bill.id, shares, transactions)
         audit.record(project, "bill", bill.id, "create", audit.diff({}, _snapshot(bill, shares, _names(project.id))),
                      actor)
     return bill
 
 
 def get_bill(project_id, bill_id, *, for_update=False):
-    return shared_bills.get_in_project(Bill, project_id, bill_id, "bill", for_update=for_update)
+    return lookup.get_in_project(Bill, project_id, bill_id, "bill", for_update=for_update)
 
 
 def update_bill(project_id, bill_id, *, actor=None, **values):
     """Replace every field of the bill (ihatemoney's PUT is a full replacement)."""
     with write_transaction() as session:
-        project = shared_bills.get_project(project_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
         bill = get_bill(project.id, bill_id, for_update=True)
-        old_rows = bill_shares.shares_of(bill.id)
+        old_rows = splits.shares_of(bill.id)
         names = _names(project.id)
         before = _snapshot(bill, old_rows, names)
         cleaned = _clean(project, values, bill)
         owers = cleaned.pop("owers")
         old_shares = {member_id: share for member_id, (share, _txn) in old_rows.items()}
-        bill_shares.apply(bill.bill_type, bill.payer_id, bill.converted_amount, old_shares, -1)
+        splits.apply(bill.bill_type, bill.payer_id, bill.converted_amount, old_shares, -1)
         for field, value in cleaned.items():
             setattr(bill, field, value)
-        shares = bill_shares.split(bill.converted_amount, _weights(owers))
-        bill_shares.apply(bill.bill_type, bill.payer_id, bill.converted_amount, shares, +1)
+        shares = splits.split(bill.converted_amount, _weights(owers))
+        splits.apply(bill.bill_type, bill.payer_id, bill.converted_amount, shares, +1)
         session.execute(delete(bill_owers).where(bill_owers.c.bill_id == bill.id))
-        transactions = ledger_link.sync_bill(project, bill, old_rows, shares)
-        bill_shares.store_owers(bill.id, shares, transactions)
+        transactions = booking.sync_bill(project, bill, old_rows, shares)
+        splits.store_owers(bill.id, shares, transactions)
         session.flush()
         changes = audit.diff(before, _snapshot(bill, shares, names))
         if changes:
@@ -257,12 +251,12 @@ def update_bill(project_id, bill_id, *, actor=None, **values):
 
 def delete_bill(project_id, bill_id, *, actor=None):
     with write_transaction() as session:
-        project = shared_bills.get_project(project_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
         bill = get_bill(project.id, bill_id, for_update=True)
-        old_rows = bill_shares.shares_of(bill.id)
+        old_rows = splits.shares_of(bill.id)
         old_shares = {member_id: share for member_id, (share, _txn) in old_rows.items()}
-        bill_shares.apply(bill.bill_type, bill.payer_id, bill.converted_amount, old_shares, -1)
-        ledger_link.sync_bill(project, bill, old_rows, {})
+        splits.apply(bill.bill_type, bill.payer_id, bill.converted_amount, old_shares, -1)
+        booking.sync_bill(project, bill, old_rows, {})
         audit.record(project, "bill", bill.id, "delete", audit.gone(_snapshot(bill, old_rows, _names(project.id))),
                      actor)
         session.execute(delete(Bill).where(Bill.id == bill.id))
@@ -284,13 +278,13 @@ def resplit_member_bills(project, member_id):
     changed = []
     for bill_id, owers in per_bill.items():
         bill = bills[bill_id]
-        new = bill_shares.split(bill.converted_amount, {ower: weight for ower, (_s, _t, weight) in owers.items()})
+        new = splits.split(bill.converted_amount, {ower: weight for ower, (_s, _t, weight) in owers.items()})
         old = {ower: share for ower, (share, _t, _w) in owers.items()}
         if new == old:
             continue
-        bill_shares.apply(bill.bill_type, bill.payer_id, 0, old, -1)
-        bill_shares.apply(bill.bill_type, bill.payer_id, 0, new, +1)
-        transactions = ledger_link.sync_bill(project, bill, {o: (s, t) for o, (s, t, _w) in owers.items()}, new)
+        splits.apply(bill.bill_type, bill.payer_id, 0, old, -1)
+        splits.apply(bill.bill_type, bill.payer_id, 0, new, +1)
+        transactions = booking.sync_bill(project, bill, {o: (s, t) for o, (s, t, _w) in owers.items()}, new)
         changed.extend({"bill": bill_id, "member": ower, "share": new[ower], "txn": transactions.get(ower)}
                        for ower in new)
     if changed:
@@ -351,7 +345,7 @@ def count_bills(project_id, flt=None):
 
 
 def view_of(bill):
-    return BillView(bill.id, bill.payer_id, tuple(sorted(bill_shares.shares_of(bill.id))), bill.amount,
+    return BillView(bill.id, bill.payer_id, tuple(sorted(splits.shares_of(bill.id))), bill.amount,
                     bill.original_currency, bill.converted_amount, bill.date, bill.creation_date, bill.what,
                     bill.bill_type, bill.external_link)
 

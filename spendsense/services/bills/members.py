@@ -13,7 +13,9 @@ from sqlalchemy import delete, func, select
 from spendsense.extensions import db
 from spendsense.models import Member
 from spendsense.models.shared import WEIGHT_SCALE
-from spendsense.services import audit, project_bills, shared_bills
+from spendsense.services import audit
+from spendsense.services.bills import bills as project_bills
+from spendsense.services.bills import lookup, projects
 from spendsense.services.errors import Invalid
 from spendsense.services.uow import write_transaction
 
@@ -49,7 +51,7 @@ def weight_text(weight_milli):
 
 
 def _clean_name(value):
-    return shared_bills.required_text(value, "name", 100)
+    return projects.required_text(value, "name", 100)
 
 
 def _name_taken(project_id, name, exclude_id=None):
@@ -68,7 +70,7 @@ def add_member(project_id, name, weight=None, *, actor=None):
     name = _clean_name(name)
     weight_milli = WEIGHT_SCALE if weight in (None, "") else parse_weight(weight)
     with write_transaction() as session:
-        project = shared_bills.get_project(project_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
         if _name_taken(project.id, name):
             raise Invalid.field("name", DUPLICATE)
         member = Member(project_id=project.id, name=name, weight_milli=weight_milli, activated=True)
@@ -83,8 +85,8 @@ def update_member(project_id, member_id, *, name=None, weight=None, activated=No
     new_name = _clean_name(name) if name is not None else None
     new_weight = parse_weight(weight) if weight not in (None, "") else None
     with write_transaction():
-        project = shared_bills.get_project(project_id, for_update=True)
-        member = shared_bills.get_member(project.id, member_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
+        member = lookup.get_member(project.id, member_id, for_update=True)
         before = _snapshot(member)
         if activated is not None and bool(activated) != member.activated:
             member.activated = bool(activated)
@@ -113,9 +115,9 @@ def remove_member(project_id, member_id, *, actor=None):
     """Delete a member with no bills, else deactivate them. Returns "deleted" or
     "deactivated"; NotFound for a member of another project."""
     with write_transaction() as session:
-        project = shared_bills.get_project(project_id, for_update=True)
-        member = shared_bills.get_member(project.id, member_id, for_update=True)
-        if shared_bills.has_bills(member.id):
+        project = lookup.get_project(project_id, for_update=True)
+        member = lookup.get_member(project.id, member_id, for_update=True)
+        if lookup.has_bills(member.id):
             if member.activated:
                 member.activated = False
                 audit.record(project, "member", member.id, "update",

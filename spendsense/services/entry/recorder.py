@@ -1,8 +1,8 @@
 """Quick entry against a ledger: what a line will record (preview) and recording it.
 
-The parser (services/quick_entry.py) is pure; this module gives it the ledger's words,
+The parser (services/entry/parser.py) is pure; this module gives it the ledger's words,
 converts a foreign amount with the offline reference rate of the entry's date, and
-records through services/transactions.py in one write transaction, so a line either
+records through services/ledger/transactions.py in one write transaction, so a line either
 becomes one transaction or changes nothing.
 
 When the ledger has no account yet, the first entry opens a "Cash" account in the
@@ -16,17 +16,11 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import CategoryRule
-from spendsense.services import (
-    accounts,
-    categories,
-    fx,
-    quick_entry,
-    transactions,
-    users,
-    validation,
-    xpense_reports,
-)
+from spendsense.services import exchange, validation
+from spendsense.services.auth import users
+from spendsense.services.entry import parser as quick_entry
 from spendsense.services.errors import Invalid
+from spendsense.services.ledger import accounts, categories, folders, transactions
 from spendsense.services.uow import write_transaction
 
 NEW_ACCOUNT_NAME = "Cash"
@@ -41,7 +35,7 @@ class Plan:
     account_name: str
     currency: str  # of the account: the stored amount's
     amount: object  # Decimal, positive, in ``currency``
-    conversion: fx.Conversion | None
+    conversion: exchange.Conversion | None
     occurred_at: datetime
     report_name: str | None
 
@@ -79,7 +73,7 @@ def preview(ledger_id, text, *, report_id=None):
     conversion = None
     amount = entry.amount
     if entry.currency != currency:
-        conversion = fx.convert(entry.amount, entry.currency, currency, when.date())
+        conversion = exchange.convert(entry.amount, entry.currency, currency, when.date())
         amount = conversion.amount
         if amount == 0:
             raise Invalid.field("amount", f"{entry.amount} {entry.currency} is less than the smallest "
@@ -91,9 +85,9 @@ def preview(ledger_id, text, *, report_id=None):
 
 def _report_name(ledger_id, report_id):
     if report_id not in (None, ""):
-        return xpense_reports.get_report(ledger_id, xpense_reports.fileable(ledger_id, report_id)).name
-    current = xpense_reports.current_report(ledger_id)
-    return current.name if current else xpense_reports.DEFAULT_NAME
+        return folders.get_report(ledger_id, folders.fileable(ledger_id, report_id)).name
+    current = folders.current_report(ledger_id)
+    return current.name if current else folders.DEFAULT_NAME
 
 
 def record(ledger_id, text, *, report_id=None, category_id=None, source="quick"):
@@ -104,7 +98,7 @@ def record(ledger_id, text, *, report_id=None, category_id=None, source="quick")
     chosen = _override(ledger_id, category_id, entry)
     with write_transaction():
         account_id = plan.account.id if plan.account else _open_account(ledger_id, plan.currency)
-        target = report_id if report_id not in (None, "") else xpense_reports.ensure_current(ledger_id).id
+        target = report_id if report_id not in (None, "") else folders.ensure_current(ledger_id).id
         category = chosen or entry.category
         txn = transactions.create_transaction(
             ledger_id, account_id=account_id, amount=plan.signed_amount, occurred_at=plan.occurred_at,

@@ -1,4 +1,4 @@
-"""Amounts of the quick-entry language (services/quick_entry.py).
+"""Amounts of the quick-entry language (services/entry/parser.py).
 
     45  12.50  12,50           a comma or a dot before the last one or two digits is decimal
     1 234,56  1.234,56  1'234.50  1,234.50  grouped thousands, with the other mark for decimals

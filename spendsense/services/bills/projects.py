@@ -3,7 +3,7 @@ access to one with its private code or a project token.
 
 Messages are ihatemoney's (WTForms' standard ones where ihatemoney used WTForms), so
 the ihatemoney-compatible API can pass them through unchanged and the web pages say
-the same thing. Members live in project_members.py, bills in project_bills.py.
+the same thing. Members live in members.py, bills in bills.py, lookups in lookup.py.
 """
 
 import hashlib
@@ -11,29 +11,26 @@ import hmac
 import re
 import unicodedata
 from collections import OrderedDict
-from decimal import Decimal
 from threading import Lock
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from spendsense import money
 from spendsense.extensions import db
-from spendsense.models import NO_CURRENCY, Bill, Member, Project, bill_owers
-from spendsense.models.base import utcnow
+from spendsense.models import NO_CURRENCY, Bill, Project
 from spendsense.services import audit, validation
-from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.bills import booking, lookup
+from spendsense.services.errors import Invalid
 from spendsense.services.uow import write_transaction
 
 REQUIRED = "This field is required."
 INVALID_EMAIL = "Invalid email address."
 INVALID_CODE = "Invalid private code."
 RESERVED_IDS = {"dashboard"}
-MAX_ID_LENGTH = Project.__table__.c.id.type.length
 MAX_CODE_LENGTH = 1024
 TOKEN_SALT = "spendsense-project-token"
 PROJECT_FIELDS = ("name", "contact_email", "default_currency", "history_enabled")
@@ -45,27 +42,6 @@ PROJECT_FIELDS = ("name", "contact_email", "default_currency", "history_enabled"
 _VERIFIED_MAX = 1024
 _verified = OrderedDict()
 _verified_lock = Lock()
-
-
-def places(currency):
-    """Decimals of a currency; "no currency" (XXX) keeps two, like ihatemoney."""
-    return 2 if currency == NO_CURRENCY else money.exponent(currency)
-
-
-def to_decimal(minor, currency):
-    """Minor units of ``currency`` -> the exact Decimal (1250 EUR -> 12.50)."""
-    digits = places(currency)
-    return Decimal(int(minor)).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
-
-
-def today():
-    """The default date of a bill: today in UTC (a page may offer the user's own)."""
-    return utcnow().date()
-
-
-def currencies():
-    """ISO codes a project or bill may use, "no currency" last."""
-    return [*money.currency_codes(), NO_CURRENCY]
 
 
 def slugify(value):
@@ -108,7 +84,7 @@ def clean_code(value, field="password"):
 
 def clean_currency(value, field="default_currency"):
     code = str(value or "").strip().upper()
-    if code not in currencies():
+    if code not in lookup.currencies():
         raise Invalid.field(field, "Not a valid choice.")
     return code
 
@@ -124,8 +100,8 @@ def clean_new_id(value):
     project_id = slugify(value)
     if not project_id:
         raise Invalid.field("id", "The identifier must contain letters or digits.")
-    if len(project_id) > MAX_ID_LENGTH:
-        raise Invalid.field("id", f"The identifier must be at most {MAX_ID_LENGTH} characters.")
+    if len(project_id) > lookup.MAX_ID_LENGTH:
+        raise Invalid.field("id", f"The identifier must be at most {lookup.MAX_ID_LENGTH} characters.")
     if project_id in RESERVED_IDS or db.session.get(Project, project_id) is not None:
         raise Invalid.field("id", taken_message(project_id))
     return project_id
@@ -161,30 +137,6 @@ def create_project(*, name, project_id, password, contact_email, default_currenc
     return project
 
 
-def normalise_id(project_id):
-    return project_id.strip().lower() if isinstance(project_id, str) else ""
-
-
-def get_project(project_id, *, for_update=False):
-    project_id = normalise_id(project_id)
-    if not project_id or len(project_id) > MAX_ID_LENGTH:
-        raise NotFound("Not Found", entity="project")
-    query = select(Project).where(Project.id == project_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    project = db.session.scalars(query).first()
-    if project is None:
-        raise NotFound("Not Found", entity="project")
-    return project
-
-
-def find_project(project_id):
-    try:
-        return get_project(project_id)
-    except NotFound:
-        return None
-
-
 def _fingerprint(project, code):
     secret = current_app.config["SECRET_KEY"].encode("utf-8")
     return hmac.new(secret, f"{project.id}\0{project.password_hash}\0{code}".encode(), hashlib.sha256).digest()
@@ -210,7 +162,7 @@ def check_code(project, code):
 
 def authenticate(project_id, code):
     """The project whose id (any case) and private code these are, or None."""
-    project = find_project(project_id)
+    project = lookup.find_project(project_id)
     if project is None or not check_code(project, code):
         return None
     return project
@@ -229,7 +181,7 @@ def issue_token(project):
 
 def project_for_token(project_id, token):
     """The project this token opens, if it is ``project_id``'s and still valid."""
-    project = find_project(project_id)
+    project = lookup.find_project(project_id)
     if project is None or not isinstance(token, str) or not token or len(token) > 500:
         return None
     try:
@@ -248,7 +200,7 @@ def update_project(project_id, *, current_password, name=None, contact_email=Non
     """Change settings; the current private code is required, whoever asks. Fields left
     None stay as they are, and an empty new ``password`` keeps the code."""
     with write_transaction():
-        project = get_project(project_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
         if not isinstance(current_password, str) or not current_password:
             raise Invalid.field("current_password", REQUIRED)
         if not check_code(project, current_password):
@@ -290,25 +242,21 @@ def _switch_currency(project, old):
     and "no currency" (amounts stay as they are), with the same number of decimals."""
     new = project.default_currency
     has_bills = db.session.scalar(select(exists().where(Bill.project_id == project.id)))
-    if has_bills and (NO_CURRENCY not in (old, new) or places(old) != places(new)):
+    if has_bills and (NO_CURRENCY not in (old, new) or lookup.places(old) != lookup.places(new)):
         raise Invalid.field("default_currency", (
             "This project has bills: without exchange rates its currency can only change "
             "between a currency and “no currency” (XXX) with the same decimals."))
     db.session.execute(update(Bill).where(Bill.project_id == project.id, Bill.original_currency.in_((old, NO_CURRENCY)))
                        .values(original_currency=new).execution_options(synchronize_session=False))
-    from spendsense.services import ledger_link  # ledger_link imports this module
-
-    ledger_link.currency_changed(project)
+    booking.currency_changed(project)
 
 
 def delete_project(project_id, *, actor=None):
     """Delete the project with its members, bills and history (and the linked users'
     personal transactions that booked their shares)."""
-    from spendsense.services import ledger_link  # ledger_link imports this module
-
     with write_transaction() as session:
-        project = get_project(project_id, for_update=True)
-        ledger_link.forget_project(project)
+        project = lookup.get_project(project_id, for_update=True)
+        booking.forget_project(project)
         session.execute(delete(Project).where(Project.id == project.id))
         session.expunge(project)
     with _verified_lock:
@@ -317,7 +265,7 @@ def delete_project(project_id, *, actor=None):
 
 def set_history(project_id, enabled, *, actor=None):
     with write_transaction():
-        project = get_project(project_id, for_update=True)
+        project = lookup.get_project(project_id, for_update=True)
         if project.history_enabled != bool(enabled):
             project.history_enabled = True
             audit.record(project, "project", project.id, "update", {"history_enabled": [not enabled, bool(enabled)]},
@@ -328,49 +276,6 @@ def set_history(project_id, enabled, *, actor=None):
 
 def erase_history(project_id):
     with write_transaction():
-        audit.erase_project_history(get_project(project_id).id)
+        audit.erase_project_history(lookup.get_project(project_id).id)
 
 
-def projects_of_user(user_id):
-    """Projects the user created or is a member of, by name."""
-    linked = select(Member.project_id).where(Member.user_id == user_id)
-    return db.session.scalars(select(Project).where((Project.owner_id == user_id) | Project.id.in_(linked))
-                              .order_by(func.lower(Project.name), Project.id)).all()
-
-
-def user_can_open(project, user_id):
-    """A SpendSense user reaches a project they created or are linked to as a member."""
-    if user_id is None:
-        return False
-    if project.owner_id == user_id:
-        return True
-    return db.session.scalar(select(exists().where(Member.project_id == project.id, Member.user_id == user_id)))
-
-
-def has_bills(member_id):
-    return db.session.scalar(select(exists().where(Bill.payer_id == member_id))) or db.session.scalar(
-        select(exists().where(bill_owers.c.member_id == member_id)))
-
-
-def list_members(project_id, *, active_only=False):
-    query = select(Member).where(Member.project_id == project_id)
-    if active_only:
-        query = query.where(Member.activated.is_(True))
-    return db.session.scalars(query.order_by(Member.id)).all()
-
-
-def get_in_project(model, project_id, row_id, entity, *, for_update=False):
-    """The project's member or bill with this id, or ihatemoney's "Not Found"."""
-    if not validation.is_row_id(row_id):
-        raise NotFound("Not Found", entity=entity)
-    query = select(model).where(model.project_id == project_id, model.id == row_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    row = db.session.scalars(query).first()
-    if row is None:
-        raise NotFound("Not Found", entity=entity)
-    return row
-
-
-def get_member(project_id, member_id, *, for_update=False):
-    return get_in_project(Member, project_id, member_id, "member", for_update=for_update)
