@@ -67,18 +67,32 @@ def is_row_id(value):
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
-def identifier(value, field):
-    """A database id from user input: a positive integer that fits BIGINT."""
+_ROW_ID_RE = re.compile(r"^[0-9]{1,19}$")
+
+
+def row_id_or_none(value):
+    """The positive integer that fits BIGINT which ``value`` spells, else None.
+
+    The one parser of ids and page numbers typed by people and clients: ``str.isdigit``
+    is true for "²" and "١", which ``int`` then refuses or reads as another number, so
+    only ASCII digits count.
+    """
     if isinstance(value, bool):
-        raise Invalid.field(field, f"{field} must be a positive whole number.")
+        return None
     if isinstance(value, int):
         number = value
     else:
         raw = str(value).strip() if value is not None else ""
-        if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
-            raise Invalid.field(field, f"{field} must be a positive whole number.")
+        if not _ROW_ID_RE.match(raw):
+            return None
         number = int(raw)
-    if not 0 < number <= MAX_ID:
+    return number if 0 < number <= MAX_ID else None
+
+
+def identifier(value, field):
+    """A database id from user input: a positive integer that fits BIGINT."""
+    number = row_id_or_none(value)
+    if number is None:
         raise Invalid.field(field, f"{field} must be a positive whole number.")
     return number
 
