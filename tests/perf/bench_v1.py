@@ -28,6 +28,16 @@ Output: JSON lines on stdout (progress on stderr):
   {"size": N, "endpoint": E, "requests": R, "rps": ..., "p50_ms": ..., "p99_ms": ...}
   {"event": "compare", ...}         per endpoint: p50 and p99 of the largest size over
                                     the smallest (goal for reads: ratio <= 1.5)
+  {"endpoint": "ceiling", "alongside": E, ...}   the ceiling (below) measured with E
+  {"event": "ceiling-ratio", ...}   per read endpoint and size: its req/s over the
+                                    ceiling's in the same chunks (goal for token/check
+                                    and accounts: >= 0.6)
+  {"event": "summary", ...}         the figures above in one record (also a table on stderr)
+
+The ceiling is a bare Flask ``jsonify`` view (tests/perf/ceiling_app.py, not part of the
+app) served by its own gunicorn with the same settings. Its chunks are interleaved with
+each read endpoint's (ceiling, sizes..., then reversed), so both see the same machine;
+``--no-ceiling`` leaves it out.
 """
 
 import argparse
@@ -70,6 +80,11 @@ ENDPOINTS = (
     ("transactions/create", CREATE_PATH, False),
 )
 READ_GOAL = 1.5
+CEILING = "ceiling"
+CEILING_APP = "tests.perf.ceiling_app:app"
+CEILING_PATH = "/ceiling/"
+CEILING_GOAL = 0.6
+CEILING_GOAL_ENDPOINTS = ("token/check", "accounts")
 SEED_GOAL_S = 60.0
 SEED_GOAL_SIZE = 1_000_000
 
@@ -377,12 +392,17 @@ def free_port():
 
 
 class Server:
-    def __init__(self, db_path, workdir, workers, extra_env=None):
+    """gunicorn serving ``app_spec`` (the real app by default); ready once
+    ``ready_path`` answers ``ready_status``."""
+
+    def __init__(self, db_path, workdir, workers, extra_env=None, *, app_spec="wsgi:app",
+                 ready_path="/api/v1/token/check/", ready_status=401):
         self.port = free_port()
+        self.ready_path, self.ready_status = ready_path, ready_status
         self.log_path = Path(workdir) / f"gunicorn-{self.port}.log"
         self.log = open(self.log_path, "w", encoding="utf-8")
         command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-                   "--timeout", "120", "--graceful-timeout", "5", "wsgi:app"]
+                   "--timeout", "120", "--graceful-timeout", "5", app_spec]
         self.process = subprocess.Popen(command, cwd=ROOT, env=flask_env(db_path, extra_env), stdout=self.log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -394,8 +414,8 @@ class Server:
             with contextlib.suppress(OSError, http.client.HTTPException):
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 try:
-                    conn.request("GET", "/api/v1/token/check/")
-                    if conn.getresponse().status == 401:
+                    conn.request("GET", self.ready_path)
+                    if conn.getresponse().status == self.ready_status:
                         return
                 finally:
                     conn.close()
@@ -516,26 +536,84 @@ def load_schedule(sizes, requests, chunk, sequential):
     return schedule
 
 
-def run_load(sizes, servers, tokens, args, deadline, emit):
+def run_load(sizes, servers, tokens, args, deadline, emit, ceiling=None):
+    """Load every endpoint on every size; with a ceiling server, each read endpoint's
+    chunks are interleaved with the ceiling's. Results are keyed (size, endpoint) and
+    (CEILING, endpoint)."""
     results = {}
-    for name, path, _is_read in ENDPOINTS:
-        for size in sizes:
-            run_chunk(servers[size], tokens[size], path, args.warmup, args.threads, None, deadline, record=False)
-        stats = {size: Stats() for size in sizes}
-        schedule = load_schedule(sizes, args.requests, args.chunk, args.sequential)
-        log(f"{name}: {args.requests} requests per size, {args.threads} client threads")
-        for size, count in schedule:
-            run_chunk(servers[size], tokens[size], path, count, args.threads, stats[size], deadline)
-        for size in sizes:
-            summary = stats[size].summary()
-            record = {"size": size, "endpoint": name, **summary, "threads": args.threads}
-            if stats[size].rows is not None:
-                record["rows"] = stats[size].rows
+    for name, path, is_read in ENDPOINTS:
+        targets = [CEILING, *sizes] if ceiling is not None and is_read else list(sizes)
+
+        def target(key, path=path):
+            if key == CEILING:
+                return ceiling, tokens[sizes[0]], CEILING_PATH
+            return servers[key], tokens[key], path
+
+        for key in targets:
+            run_chunk(*target(key), args.warmup, args.threads, None, deadline, record=False)
+        stats = {key: Stats() for key in targets}
+        schedule = load_schedule(targets, args.requests, args.chunk, args.sequential)
+        log(f"{name}: {args.requests} requests per size, {args.threads} client threads"
+            + (", ceiling interleaved" if CEILING in targets else ""))
+        for key, count in schedule:
+            run_chunk(*target(key), count, args.threads, stats[key], deadline)
+        for key in targets:
+            summary = stats[key].summary()
+            if key == CEILING:
+                record = {"endpoint": CEILING, "alongside": name, **summary, "threads": args.threads}
+            else:
+                record = {"size": key, "endpoint": name, **summary, "threads": args.threads}
+            if stats[key].rows is not None:
+                record["rows"] = stats[key].rows
             if summary["errors"]:
-                record["statuses"] = stats[size].statuses
-            results[(size, name)] = summary
+                record["statuses"] = stats[key].statuses
+            results[(key, name)] = summary
             emit(record)
+        if CEILING in targets:
+            emit_ceiling_ratios(name, sizes, results, emit)
     return results
+
+
+def emit_ceiling_ratios(name, sizes, results, emit):
+    roof = results[(CEILING, name)]["rps"]
+    for size in sizes:
+        rps = results[(size, name)]["rps"]
+        if not roof or not rps:
+            continue
+        record = {"event": "ceiling-ratio", "endpoint": name, "size": size, "rps": rps,
+                  "ceiling_rps": roof, "ratio": round(rps / roof, 3)}
+        if name in CEILING_GOAL_ENDPOINTS:
+            record["goal"] = CEILING_GOAL
+            record["ok"] = record["ratio"] >= CEILING_GOAL
+        results[(size, name)]["ceiling_ratio"] = record["ratio"]
+        emit(record)
+
+
+def summarise(sizes, results, emit):
+    """One record with every figure, and the same as a table on stderr."""
+    rows = []
+    for name, _path, _is_read in ENDPOINTS:
+        row = {"endpoint": name}
+        ceiling = results.get((CEILING, name))
+        if ceiling:
+            row["ceiling_rps"] = ceiling["rps"]
+        for size in sizes:
+            figures = results.get((size, name))
+            if figures:
+                row[str(size)] = {key: figures.get(key) for key in ("rps", "p50_ms", "p99_ms", "ceiling_ratio")}
+        rows.append(row)
+    emit({"event": "summary", "endpoints": rows})
+    header = f"{'endpoint':<20} {'ceiling':>8}" + "".join(
+        f" | {size:>9} rps   p50   p99 ratio" for size in sizes)
+    lines = [header]
+    for row in rows:
+        line = f"{row['endpoint']:<20} {row.get('ceiling_rps') or '':>8}"
+        for size in sizes:
+            figures = row.get(str(size), {})
+            line += (f" | {figures.get('rps') or '':>13} {figures.get('p50_ms') or '':>5}"
+                     f" {figures.get('p99_ms') or '':>5} {figures.get('ceiling_ratio') or '':>5}")
+        lines.append(line)
+    log("summary (req/s, p50/p99 ms, ratio = req/s over the ceiling's in the same chunks):\n" + "\n".join(lines))
 
 
 def compare(sizes, results, emit):
@@ -581,6 +659,8 @@ def parse_args(argv, description=None, measured="endpoint"):
     parser.add_argument("--time-limit", type=float, default=3600, help="give up after this many seconds")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--out", help="also write the JSON lines to this file")
+    parser.add_argument("--no-ceiling", action="store_true",
+                        help="leave out the bare-Flask ceiling (bench_v1 only)")
     args = parser.parse_args(argv)
     try:
         sizes = sorted({int(part.replace("_", "")) for part in args.sizes.split(",") if part.strip()})
@@ -655,11 +735,16 @@ def main(argv=None):
                     emit({"event": "explain", "size": size, **entry})
         for size in sizes:
             servers[size] = Server(Path(workdir) / f"bench-{size}.sqlite3", workdir, args.workers)
-        for size in sizes:
-            servers[size].wait_ready(deadline)
+        if not args.no_ceiling:
+            servers[CEILING] = Server(Path(workdir) / "ceiling.sqlite3", workdir, args.workers,
+                                      app_spec=CEILING_APP, ready_path=CEILING_PATH, ready_status=200)
+        for server in servers.values():
+            server.wait_ready(deadline)
         log("gunicorn ready: " + ", ".join(f"{s} on :{srv.port}" for s, srv in servers.items()))
-        results = run_load(sizes, servers, tokens, args, deadline, emit)
+        results = run_load(sizes, {size: servers[size] for size in sizes}, tokens, args, deadline, emit,
+                           ceiling=servers.get(CEILING))
         compare(sizes, results, emit)
+        summarise(sizes, results, emit)
         for server in servers.values():
             server.stop()
         for size in sizes:
