@@ -4,6 +4,7 @@ from flask import Blueprint, request
 
 from spendsense.extensions import db, login_manager
 from spendsense.models import User
+from spendsense.services.validation import row_id_or_none
 
 bp = Blueprint("web", __name__)
 
@@ -16,9 +17,8 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def _load_user(user_id):
-    if not str(user_id).isdigit() or int(user_id) > 2**63 - 1:
-        return None
-    return db.session.get(User, int(user_id))
+    user_id = row_id_or_none(user_id)
+    return db.session.get(User, user_id) if user_id is not None else None
 
 
 @bp.app_context_processor
@@ -41,12 +41,10 @@ from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
     filters,
     folders,
     profile,
-    projects_auth,
-    projects_bills,
-    projects_io,
-    projects_members,
-    projects_settle,
     quick,
     reports,
     transactions,
 )
+from spendsense.web.projects import bp as projects_bp  # noqa: E402
+
+bp.register_blueprint(projects_bp)

@@ -2,11 +2,14 @@
 
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from spendsense.services import validation
 from spendsense.services.errors import Forbidden, Invalid, NotFound
 from spendsense.services.scope import ledger_for
+
+MAX_PAGE = 10**6
 
 
 def current_ledger(*, write=False):
@@ -41,6 +44,19 @@ def apply_errors(form, exc):
             form.form_errors.append(message)
 
 
+def render_form(template, form, **context):
+    """The page of a form: 200, or 422 once the form (or a service, through
+    apply_errors) has found something to correct."""
+    return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def page_arg(name="page"):
+    """The page number asked for in the query string; anything that is not one
+    (empty, 0, "²", too far) is the first page."""
+    page = validation.row_id_or_none(request.args.get(name))
+    return page if page is not None and page <= MAX_PAGE else 1
+
+
 def or_404(function, *args, **kwargs):
     """Call a service; another ledger's ids and missing ids both become a 404 page."""
     try:
@@ -51,7 +67,7 @@ def or_404(function, *args, **kwargs):
         abort(403)
 
 
-__all__ = ["Invalid", "apply_errors", "back", "current_ledger", "or_404", "safe_next"]
+__all__ = ["Invalid", "apply_errors", "back", "current_ledger", "or_404", "page_arg", "render_form", "safe_next"]
 
 
 def register_template_helpers(blueprint):

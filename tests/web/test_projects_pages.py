@@ -122,6 +122,41 @@ def test_leaving_forgets_the_project(client, flat):
     assert client.get("/projects/flat-12/bills").status_code == 302
 
 
+ADMIN_POSTS = ["/projects/flat-12/settings", "/projects/flat-12/delete", "/projects/flat-12/history/erase",
+               "/projects/flat-12/history/toggle"]
+
+
+@pytest.mark.parametrize("path", ADMIN_POSTS)
+def test_a_guest_is_asked_for_the_code_before_admin_changes(app, client, flat, path):
+    guest = app.test_client()
+    guest.get(f"/flat-12/join/{shared_bills.issue_token(lookup.get_project('flat-12'))}")
+    response = guest.post(path, data={"password": CODE, "current_password": CODE, "name": "Taken over"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/projects/login?id=flat-12&next=")
+    assert "Enter the private code" in text(guest.get(response.headers["Location"]))
+    db.session.rollback()
+    project = db.session.get(Project, "flat-12")
+    assert (project.name, project.history_enabled) == ("Flat 12", True)
+
+
+@pytest.mark.parametrize("path", ["/projects/flat-12/link", "/projects/flat-12/unlink", "/projects/flat-12/record"])
+def test_ledger_links_ask_for_a_spendsense_login_first(app, flat, path):
+    response = app.test_client().post(path, data={"member": "1"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
+
+
+def test_options_needs_no_project(app, flat):
+    response = app.test_client().options("/projects/flat-12/bills")
+    assert response.status_code == 200 and "GET" in response.headers["Allow"]
+
+
+def test_project_links_carry_the_project(client, flat):
+    page = text(client.get("/projects/flat-12/bills"))
+    for tab in ("bills", "members", "settle", "statistics", "history", "import", "invite", "settings"):
+        assert f'href="/projects/flat-12/{tab}"' in page, tab
+    assert 'href="/projects/flat-12/bills/new"' in page
+
+
 # --- projects ----------------------------------------------------------------------
 
 
@@ -274,6 +309,23 @@ def test_filters_and_pages(client, flat):
     assert "No bills match these filters." in text(client.get("/projects/flat-12/bills?q=caviar"))
 
 
+@pytest.mark.parametrize("query", ["page=²", "page=١", "page=0", "page=99999999999999999999", "payer=²",
+                                   "payer=١", "payer=9", "payer=-1"])
+def test_odd_numbers_in_the_query_fall_back(client, flat, query):
+    add_bill(client, what="Rent")
+    response = client.get(f"/projects/flat-12/bills?{query}")
+    assert response.status_code == 200
+    assert "Rent" in text(response) and "Page 1 of 1" in text(response)
+
+
+def test_page_links_keep_only_the_filters(client, flat):
+    for day in range(1, 52):
+        project_bills.create_bill("flat-12", what=f"Tea {day}", payer_id=1, owers=[1], amount="1",
+                                  date=f"2024-01-{day % 28 + 1:02d}")
+    page = text(client.get("/projects/flat-12/bills?q=tea&project_id=other&next=x"))
+    assert 'href="/projects/flat-12/bills?page=2&amp;q=tea"' in page
+
+
 def test_search_treats_wildcards_literally(client, flat):
     project_bills.create_bill("flat-12", what="100% juice", payer_id=1, owers=[1], amount="1")
     project_bills.create_bill("flat-12", what="juice", payer_id=1, owers=[1], amount="1")
@@ -299,6 +351,24 @@ def test_settle_page_and_register(client, flat):
     client.post("/projects/flat-12/settle/register-all")
     assert set(stats.balances("flat-12").values()) == {0}
     assert 'id="all-settled"' in text(client.get("/projects/flat-12/settle"))
+
+
+def test_settle_all_writes_every_settlement_or_none(client, flat):
+    add_bill(client, amount="30")
+    client.post("/projects/flat-12/members/3/deactivate")  # Cid owes 10.00 and takes no new bills
+    response = client.post("/projects/flat-12/settle/register-all", follow_redirects=True)
+    assert "Not a valid choice." in text(response)
+    assert [b.what for b in project_bills.list_bills("flat-12")] == ["Rent"]  # not even Ben's settlement
+    assert stats.balances("flat-12") == {1: 2000, 2: -1000, 3: -1000}
+
+
+def test_settle_register_refuses_made_up_transfers(client, flat):
+    add_bill(client, amount="30")
+    for forged in ({"ower": "²", "receiver": "1", "amount": "1000"}, {"ower": "2", "receiver": "1", "amount": "-1"},
+                   {"ower": "1", "receiver": "2", "amount": "1000"}):
+        response = client.post("/projects/flat-12/settle/register", data=forged, follow_redirects=True)
+        assert "The balances changed meanwhile" in text(response)
+    assert len(project_bills.list_bills("flat-12")) == 1
 
 
 def test_statistics_page(client, flat):

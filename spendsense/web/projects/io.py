@@ -1,22 +1,22 @@
 """Export and import of a project's bills, and export of its settle-up plan, in
 ihatemoney's JSON and CSV formats (Cospend's CSV imports too)."""
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, g, redirect, url_for
 
 from spendsense.services.bills import exports as bill_exports
 from spendsense.services.errors import Invalid
-from spendsense.web import bp
-from spendsense.web.helpers import apply_errors
-from spendsense.web.projects_auth import project_access, web_actor
-from spendsense.web.projects_forms import ImportForm
+from spendsense.web.helpers import apply_errors, render_form
+from spendsense.web.projects import bp
+from spendsense.web.projects.access import web_actor
+from spendsense.web.projects.forms import ImportForm
 
 MIMETYPES = {"json": "application/json", "csv": "text/csv"}
 EXPORTS = {"bills": bill_exports.export_bills, "settlement": bill_exports.export_settlement}
 
 
 @bp.route("/projects/<project_id>/export/<what>.<fmt>")
-def project_export(project_id, what, fmt):
-    project = project_access(project_id)
+def export(what, fmt):
+    project = g.project
     if what not in EXPORTS or fmt not in MIMETYPES:
         abort(404)
     body = EXPORTS[what](project.id, fmt)
@@ -25,8 +25,8 @@ def project_export(project_id, what, fmt):
 
 
 @bp.route("/projects/<project_id>/import", methods=["GET", "POST"])
-def project_import(project_id):
-    project = project_access(project_id)
+def import_bills():
+    project = g.project
     form = ImportForm()
     if form.validate_on_submit():
         try:
@@ -36,6 +36,5 @@ def project_import(project_id):
             apply_errors(form, exc)
         else:
             flash(f"Project successfully uploaded: {added} bill(s) added.", "success")
-            return redirect(url_for("web.project_bills", project_id=project.id))
-    return render_template("projects/import_export.html", project=project, form=form), \
-        200 if not form.errors else 422
+            return redirect(url_for("web.projects.bills"))
+    return render_form("projects/import_export.html", form)

@@ -1,19 +1,19 @@
 """A project's members in the browser (add, edit, deactivate, reactivate), and the
 logged-in user's link to one of them with the choice to book their shares."""
 
-from flask import flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import flash, g, redirect, url_for
+from flask_login import current_user
 
 from spendsense.services.bills import booking, lookup
 from spendsense.services.bills import members as members_service
 from spendsense.services.errors import Forbidden, Invalid, NotFound
 from spendsense.services.ledger import categories
-from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm
-from spendsense.web.helpers import apply_errors, current_ledger, or_404
-from spendsense.web.projects_auth import project_access, web_actor
-from spendsense.web.projects_bills import members_context
-from spendsense.web.projects_forms import LinkForm, MemberForm, RecordForm
+from spendsense.web.helpers import apply_errors, current_ledger, or_404, render_form
+from spendsense.web.projects import bp
+from spendsense.web.projects.access import needs, web_actor
+from spendsense.web.projects.bills import members_context
+from spendsense.web.projects.forms import LinkForm, MemberForm, RecordForm
 from spendsense.web.shared import account_choices
 
 
@@ -42,8 +42,8 @@ def _link_forms(project, members):
 
 
 @bp.route("/projects/<project_id>/members", methods=["GET", "POST"])
-def project_members(project_id):
-    project = project_access(project_id)
+def members():
+    project = g.project
     form = MemberForm()
     if form.validate_on_submit():
         try:
@@ -53,18 +53,16 @@ def project_members(project_id):
             apply_errors(form, exc)
         else:
             flash(f"{member.name} has been added.", "success")
-            return redirect(url_for("web.project_members", project_id=project.id))
+            return redirect(url_for("web.projects.members"))
     context = members_context(project)
     link_form, record_form = _link_forms(project, context["members"])
-    return render_template("projects/members.html", project=project, form=form, confirm=ConfirmForm(),
-                           link_form=link_form, record_form=record_form, mine=_my_member(context["members"]),
-                           **context), 200 if not form.errors else 422
-
+    return render_form("projects/members.html", form, confirm=ConfirmForm(), link_form=link_form,
+                       record_form=record_form, mine=_my_member(context["members"]), **context)
 
 
 @bp.route("/projects/<project_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
-def project_member_edit(project_id, member_id):
-    project = project_access(project_id)
+def member_edit(member_id):
+    project = g.project
     member = or_404(lookup.get_member, project.id, member_id)
     form = MemberForm(name=member.name, weight=members_service.weight_text(member.weight_milli))
     if form.validate_on_submit():
@@ -75,24 +73,23 @@ def project_member_edit(project_id, member_id):
             apply_errors(form, exc)
         else:
             flash("Participant saved.", "success")
-            return redirect(url_for("web.project_members", project_id=project.id))
-    return render_template("projects/member_form.html", project=project, member=member, form=form), \
-        200 if not form.errors else 422
+            return redirect(url_for("web.projects.members"))
+    return render_form("projects/member_form.html", form, member=member)
 
 
 @bp.route("/projects/<project_id>/members/<int:member_id>/deactivate", methods=["POST"])
-def project_member_deactivate(project_id, member_id):
-    project = project_access(project_id)
+def member_deactivate(member_id):
+    project = g.project
     member = or_404(lookup.get_member, project.id, member_id)
     if ConfirmForm().validate_on_submit():
         outcome = members_service.remove_member(project.id, member.id, actor=web_actor())
         flash(f"{member.name} has been {'removed' if outcome == 'deleted' else 'deactivated'}.", "success")
-    return redirect(url_for("web.project_members", project_id=project.id))
+    return redirect(url_for("web.projects.members"))
 
 
 @bp.route("/projects/<project_id>/members/<int:member_id>/reactivate", methods=["POST"])
-def project_member_reactivate(project_id, member_id):
-    project = project_access(project_id)
+def member_reactivate(member_id):
+    project = g.project
     member = or_404(lookup.get_member, project.id, member_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -101,13 +98,13 @@ def project_member_reactivate(project_id, member_id):
             flash(exc.message, "error")
         else:
             flash(f"{member.name} is back.", "success")
-    return redirect(url_for("web.project_members", project_id=project.id))
+    return redirect(url_for("web.projects.members"))
 
 
 @bp.route("/projects/<project_id>/link", methods=["POST"])
-@login_required
-def project_link(project_id):
-    project = project_access(project_id)
+@needs(login=True)
+def link():
+    project = g.project
     form = LinkForm()
     form.member.choices = [(str(m.id), m.name) for m in lookup.list_members(project.id)]
     if form.validate_on_submit():
@@ -117,28 +114,28 @@ def project_link(project_id):
             flash(exc.message if isinstance(exc, Invalid) else "No such participant.", "error")
         else:
             flash(f"You are {member.name} in this project.", "success")
-    return redirect(url_for("web.project_members", project_id=project.id))
+    return redirect(url_for("web.projects.members"))
 
 
 @bp.route("/projects/<project_id>/unlink", methods=["POST"])
-@login_required
-def project_unlink(project_id):
-    project = project_access(project_id)
+@needs(login=True)
+def unlink():
+    project = g.project
     mine = _my_member(lookup.list_members(project.id))
     if mine is not None and ConfirmForm().validate_on_submit():
         booking.unlink(project.id, mine.id, current_user.id)
         flash(f"You are no longer linked to {mine.name}.", "success")
-    return redirect(url_for("web.project_members", project_id=project.id))
+    return redirect(url_for("web.projects.members"))
 
 
 @bp.route("/projects/<project_id>/record", methods=["POST"])
-@login_required
-def project_record(project_id):
-    project = project_access(project_id)
+@needs(login=True)
+def record():
+    project = g.project
     mine = _my_member(lookup.list_members(project.id))
     if mine is None:
         flash("Link yourself to a participant first.", "error")
-        return redirect(url_for("web.project_members", project_id=project.id))
+        return redirect(url_for("web.projects.members"))
     _link_form, choices = _link_forms(project, [mine])
     form = RecordForm()
     form.account.choices, form.category.choices = choices.account.choices, choices.category.choices
@@ -151,4 +148,4 @@ def project_record(project_id):
         else:
             flash("Your shares are recorded in your ledger." if form.record.data
                   else "Your shares are no longer recorded.", "success")
-    return redirect(url_for("web.project_members", project_id=project.id))
+    return redirect(url_for("web.projects.members"))

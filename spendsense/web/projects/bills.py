@@ -1,6 +1,6 @@
 """A project's bills in the browser: the filtered, paginated list, add, edit, delete."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from spendsense.models import NO_CURRENCY
@@ -10,13 +10,14 @@ from spendsense.services.bills import bills as bills_service
 from spendsense.services.bills import lookup, stats
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.scope import ledger_for
-from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm
-from spendsense.web.helpers import apply_errors
-from spendsense.web.projects_auth import project_access, web_actor
-from spendsense.web.projects_forms import BillForm
+from spendsense.web.helpers import apply_errors, page_arg, render_form
+from spendsense.web.projects import bp
+from spendsense.web.projects.access import web_actor
+from spendsense.web.projects.forms import BillForm
 
 PER_PAGE = 50
+FILTERS = ("q", "payer", "start", "end")
 
 
 def members_context(project):
@@ -44,8 +45,9 @@ def _optional_date(name, notes):
 
 
 def _filter(members_by_id, notes):
-    payer = request.args.get("payer", "")
-    payer_id = int(payer) if payer.isdigit() and int(payer) in members_by_id else None
+    payer_id = validation.row_id_or_none(request.args.get("payer"))
+    if payer_id not in members_by_id:
+        payer_id = None
     search = request.args.get("q", "").strip()[:100] or None
     return bills_service.BillFilter(search=search, payer_id=payer_id, start=_optional_date("start", notes),
                                     end=_optional_date("end", notes))
@@ -53,17 +55,17 @@ def _filter(members_by_id, notes):
 
 @bp.route("/projects/<project_id>/")
 @bp.route("/projects/<project_id>/bills")
-def project_bills(project_id):
-    project = project_access(project_id)
+def bills():
+    project = g.project
     context = members_context(project)
     notes = []
     flt = _filter(context["members_by_id"], notes)
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) <= 10**6 else 1
+    page = page_arg()
     total = bills_service.count_bills(project.id, flt)
-    bills = bills_service.list_bills(project.id, flt, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
-    return render_template("projects/bills.html", project=project, bills=bills, flt=flt, page=page, total=total,
+    rows = bills_service.list_bills(project.id, flt, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    # Only the filters go on to the other pages' links: any other key could clash with url_for's own.
+    args = {key: request.args[key] for key in FILTERS if request.args.get(key)}
+    return render_template("projects/bills.html", bills=rows, flt=flt, page=page, total=total,
                            pages=max(1, -(-total // PER_PAGE)), args=args, notes=notes,
                            delete_form=ConfirmForm(), **context)
 
@@ -104,12 +106,12 @@ def _values(form):
 
 
 @bp.route("/projects/<project_id>/bills/new", methods=["GET", "POST"])
-def project_bill_new(project_id):
-    project = project_access(project_id)
+def bill_new():
+    project = g.project
     form = _bill_form(project)
     if not form.payer.choices:
         flash("Add the people who share this project first.", "info")
-        return redirect(url_for("web.project_members", project_id=project.id))
+        return redirect(url_for("web.projects.members"))
     if form.validate_on_submit():
         try:
             bill = bills_service.create_bill(project.id, actor=web_actor(), **_values(form))
@@ -118,10 +120,9 @@ def project_bill_new(project_id):
         else:
             flash(f"Bill “{bill.what}” added.", "success")
             if request.form.get("again"):
-                return redirect(url_for("web.project_bill_new", project_id=project.id))
-            return redirect(url_for("web.project_bills", project_id=project.id))
-    return render_template("projects/bill_form.html", project=project, form=form, bill=None,
-                           **members_context(project)), 200 if not form.errors else 422
+                return redirect(url_for("web.projects.bill_new"))
+            return redirect(url_for("web.projects.bills"))
+    return render_form("projects/bill_form.html", form, bill=None, **members_context(project))
 
 
 def _bill_view(project, bill_id):
@@ -132,8 +133,8 @@ def _bill_view(project, bill_id):
 
 
 @bp.route("/projects/<project_id>/bills/<int:bill_id>/edit", methods=["GET", "POST"])
-def project_bill_edit(project_id, bill_id):
-    project = project_access(project_id)
+def bill_edit(bill_id):
+    project = g.project
     view = _bill_view(project, bill_id)
     form = _bill_form(project, view=view)
     if form.validate_on_submit():
@@ -143,16 +144,15 @@ def project_bill_edit(project_id, bill_id):
             apply_errors(form, exc)
         else:
             flash("Bill saved.", "success")
-            return redirect(url_for("web.project_bills", project_id=project.id))
-    return render_template("projects/bill_form.html", project=project, form=form, bill=view,
-                           **members_context(project)), 200 if not form.errors else 422
+            return redirect(url_for("web.projects.bills"))
+    return render_form("projects/bill_form.html", form, bill=view, **members_context(project))
 
 
 @bp.route("/projects/<project_id>/bills/<int:bill_id>/delete", methods=["POST"])
-def project_bill_delete(project_id, bill_id):
-    project = project_access(project_id)
+def bill_delete(bill_id):
+    project = g.project
     view = _bill_view(project, bill_id)
     if ConfirmForm().validate_on_submit():
         bills_service.delete_bill(project.id, view.id, actor=web_actor())
         flash(f"Bill “{view.what}” deleted.", "success")
-    return redirect(url_for("web.project_bills", project_id=project.id))
+    return redirect(url_for("web.projects.bills"))
