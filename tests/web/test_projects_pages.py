@@ -383,8 +383,11 @@ def test_history_page_toggle_and_erase(client, flat):
     add_bill(client, what="Groceries")
     page = text(client.get("/projects/flat-12/history"))
     assert "Bill “Groceries” added" in page and "Participant “Ann” added" in page
+    off = client.post("/projects/flat-12/history/toggle", follow_redirects=True)
+    assert 'id="history-off"' in text(off) and "History is turned off." in text(off)
+    on = client.post("/projects/flat-12/history/toggle", follow_redirects=True)
+    assert 'id="history-off"' not in text(on) and "History is now kept." in text(on)
     client.post("/projects/flat-12/history/toggle")
-    assert 'id="history-off"' in text(client.get("/projects/flat-12/history"))
     client.post("/projects/flat-12/history/erase")
     assert 'id="history-empty"' in text(client.get("/projects/flat-12/history"))
 

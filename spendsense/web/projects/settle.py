@@ -80,8 +80,8 @@ def history_erase():
 @bp.route("/projects/<project_id>/history/toggle", methods=["POST"])
 @needs(admin=True)
 def history_toggle():
-    project = g.project
     if ConfirmForm().validate_on_submit():
-        shared_bills.set_history(project.id, not project.history_enabled, actor=web_actor())
-        flash("History is now kept." if not project.history_enabled else "History is turned off.", "success")
+        keep = not g.project.history_enabled
+        shared_bills.set_history(g.project.id, keep, actor=web_actor())
+        flash("History is now kept." if keep else "History is turned off.", "success")
     return redirect(url_for("web.projects.history"))
