@@ -1,6 +1,6 @@
 """Adding, editing, archiving and deleting accounts."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from spendsense import money
@@ -8,7 +8,7 @@ from spendsense.services.errors import Invalid
 from spendsense.services.ledger import accounts
 from spendsense.web import bp
 from spendsense.web.forms import AccountDeleteForm, AccountForm, ConfirmForm
-from spendsense.web.helpers import apply_errors, back, current_ledger, or_404
+from spendsense.web.helpers import apply_errors, back, current_ledger, or_404, render_form
 from spendsense.web.shared import currency_choices
 
 
@@ -27,7 +27,7 @@ def new_account():
         else:
             flash(f"Account “{account.name}” added.", "success")
             return back()
-    return render_template("accounts/form.html", form=form, account=None), 200 if not form.errors else 422
+    return render_form("accounts/form.html", form, account=None)
 
 
 @bp.route("/accounts/<int:account_id>/edit", methods=["GET", "POST"])
@@ -49,7 +49,7 @@ def edit_account(account_id):
         else:
             flash("Account saved.", "success")
             return back()
-    return render_template("accounts/form.html", form=form, account=account), 200 if not form.errors else 422
+    return render_form("accounts/form.html", form, account=account)
 
 
 @bp.route("/accounts/<int:account_id>/archive", methods=["POST"])
@@ -82,5 +82,4 @@ def delete_account(account_id):
         else:
             flash(f"Account “{account.name}” deleted.", "success")
             return redirect(url_for("web.dashboard"))
-    return render_template("accounts/delete.html", form=form, account=account, count=count), \
-        200 if not form.errors else 422
+    return render_form("accounts/delete.html", form, account=account, count=count)

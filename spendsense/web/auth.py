@@ -1,6 +1,6 @@
 """Register, log in, log out, change password."""
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from spendsense.extensions import limiter
@@ -8,7 +8,7 @@ from spendsense.services.auth import users
 from spendsense.services.errors import AuthenticationFailed, Invalid
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm, LoginForm, PasswordForm, RegisterForm
-from spendsense.web.helpers import apply_errors, safe_next
+from spendsense.web.helpers import apply_errors, render_form, safe_next
 
 
 def _login_limit():
@@ -29,7 +29,7 @@ def register():
             login_user(user)
             flash(f"Welcome to SpendSense, {user.username}! Start by adding an account.", "success")
             return redirect(url_for("web.dashboard"))
-    return render_template("auth/register.html", form=form), 200 if not form.errors else 422
+    return render_form("auth/register.html", form)
 
 
 @bp.route("/register/check-username")
@@ -51,19 +51,17 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm(next=request.args.get("next", ""))
-    status = 200
+    refused = False
     if form.validate_on_submit():
         try:
             user = users.authenticate(form.username.data, form.password.data)
         except AuthenticationFailed:
             form.form_errors.append("Wrong username or password.")
-            status = 401
+            refused = True
         else:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data))
-    elif form.errors:
-        status = 422
-    return render_template("auth/login.html", form=form), status
+    return render_form("auth/login.html", form, error_status=401 if refused else 422)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -87,4 +85,4 @@ def change_password():
         else:
             flash("Your password has been changed.", "success")
             return redirect(url_for("web.profile"))
-    return render_template("auth/password.html", form=form), 200 if not form.errors else 422
+    return render_form("auth/password.html", form)

@@ -8,7 +8,7 @@ from spendsense.services.ledger import categories
 from spendsense.web import bp
 from spendsense.web.emoji_choices import EMOJI_CHOICES
 from spendsense.web.forms import CategoryDeleteForm, CategoryForm
-from spendsense.web.helpers import apply_errors, current_ledger, or_404
+from spendsense.web.helpers import apply_errors, current_ledger, or_404, render_form
 
 GONE = "Choose a category from the list."
 
@@ -47,8 +47,8 @@ def new_category():
         else:
             flash(f"Category {category.icon} {category.name} added.", "success")
             return redirect(url_for("web.categories_page"))
-    return render_template("categories/form.html", form=form, category=None, emojis=EMOJI_CHOICES,
-                           parents_by_kind=_parents_by_kind(ledger_id)), 200 if not form.errors else 422
+    return render_form("categories/form.html", form, category=None, emojis=EMOJI_CHOICES,
+                       parents_by_kind=_parents_by_kind(ledger_id))
 
 
 def _parents_by_kind(ledger_id, exclude_id=None):
@@ -77,9 +77,8 @@ def edit_category(category_id):
         else:
             flash("Category saved.", "success")
             return redirect(url_for("web.categories_page"))
-    return render_template("categories/form.html", form=form, category=category, emojis=EMOJI_CHOICES,
-                           parents_by_kind=_parents_by_kind(ledger_id, category.id)), \
-        200 if not form.errors else 422
+    return render_form("categories/form.html", form, category=category, emojis=EMOJI_CHOICES,
+                       parents_by_kind=_parents_by_kind(ledger_id, category.id))
 
 
 @bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])
@@ -102,5 +101,4 @@ def delete_category(category_id):
         else:
             flash(f"Category {category.name} deleted.", "success")
             return redirect(url_for("web.categories_page"))
-    return render_template("categories/delete.html", form=form, category=category, count=count), \
-        200 if not form.errors else 422
+    return render_form("categories/delete.html", form, category=category, count=count)

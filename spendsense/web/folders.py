@@ -15,7 +15,7 @@ from spendsense.services.errors import Invalid
 from spendsense.services.ledger import folders as xpense_reports
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm
-from spendsense.web.helpers import apply_errors, current_ledger, or_404, safe_next
+from spendsense.web.helpers import apply_errors, current_ledger, or_404, render_form, safe_next
 
 PER_PAGE = 100
 UNFILED = "none"
@@ -61,8 +61,8 @@ def folders_page():
         else:
             flash(f"Report “{report.name}” created.", "success")
             return redirect(url_for("web.folders_page"))
-    return render_template("folders/list.html", form=form, reports=xpense_reports.list_reports(ledger_id),
-                           counts=xpense_reports.counts(ledger_id)), 200 if not form.errors else 422
+    return render_form("folders/list.html", form, reports=xpense_reports.list_reports(ledger_id),
+                       counts=xpense_reports.counts(ledger_id))
 
 
 @bp.route("/reports/folders/<folder>")

@@ -44,10 +44,10 @@ def apply_errors(form, exc):
             form.form_errors.append(message)
 
 
-def render_form(template, form, **context):
-    """The page of a form: 200, or 422 once the form (or a service, through
-    apply_errors) has found something to correct."""
-    return render_template(template, form=form, **context), 422 if form.errors else 200
+def render_form(template, form, *, error_status=422, **context):
+    """The page of a form: 200, or ``error_status`` once the form (or a service,
+    through apply_errors) has found something to correct."""
+    return render_template(template, form=form, **context), error_status if form.errors else 200
 
 
 def page_arg(name="page"):

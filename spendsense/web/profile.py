@@ -2,7 +2,7 @@
 
 from zoneinfo import available_timezones
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
 from spendsense.services import periods
@@ -12,7 +12,7 @@ from spendsense.services.ledger import charts
 from spendsense.services.ledger import totals as reports
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm, SettingsForm, TokenForm
-from spendsense.web.helpers import apply_errors, current_ledger
+from spendsense.web.helpers import apply_errors, current_ledger, render_form
 from spendsense.web.shared import currency_choices, today, week_start_of_user
 
 NEW_TOKEN_KEY = "new_api_token"
@@ -46,8 +46,8 @@ def profile():
             ledger_id, *periods.resolve(key, day, week_start_of_user()).bounds()))
         for key in ("week", "month", "year")
     ]
-    return render_template("profile.html", form=form, all_time=reports.all_time_totals(ledger_id),
-                           period_totals=period_totals), 200 if not form.errors else 422
+    return render_form("profile.html", form, all_time=reports.all_time_totals(ledger_id),
+                       period_totals=period_totals)
 
 
 @bp.route("/link_api/", methods=["GET", "POST"])
@@ -65,8 +65,8 @@ def api_tokens():
             session[NEW_TOKEN_KEY] = secret
             return redirect(url_for("web.api_tokens"))
     new_secret = session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
-    return render_template("tokens.html", form=form, tokens=tokens.list_for(current_user.id),
-                           new_secret=new_secret, revoke_form=ConfirmForm()), 200 if not form.errors else 422
+    return render_form("tokens.html", form, tokens=tokens.list_for(current_user.id), new_secret=new_secret,
+                       revoke_form=ConfirmForm())
 
 
 @bp.route("/link_api/<int:token_id>/revoke", methods=["POST"])
