@@ -11,11 +11,19 @@ from wtforms.validators import DataRequired, Length
 
 from spendsense.extensions import db
 from spendsense.models import Transaction
+from spendsense.services import validation
 from spendsense.services.errors import Invalid
 from spendsense.services.ledger import folders as xpense_reports
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm
-from spendsense.web.helpers import apply_errors, current_ledger, or_404, render_form, safe_next
+from spendsense.web.helpers import (
+    apply_errors,
+    current_ledger,
+    or_404,
+    page_arg,
+    render_form,
+    safe_next,
+)
 
 PER_PAGE = 100
 UNFILED = "none"
@@ -43,11 +51,6 @@ def _rows(ledger_id, report_id, page):
     return rows[:PER_PAGE], len(rows) > PER_PAGE
 
 
-def _page():
-    value = request.args.get("page", "1")
-    return max(int(value), 1) if value.isdigit() and len(value) < 7 else 1
-
-
 @bp.route("/reports/folders", methods=["GET", "POST"])
 @login_required
 def folders_page():
@@ -71,10 +74,11 @@ def folder_page(folder):
     ledger_id = current_ledger()
     report = None
     if folder != UNFILED:
-        if not folder.isdigit() or len(folder) > 18:
+        report_id = validation.row_id_or_none(folder)
+        if report_id is None:
             abort(404)
-        report = or_404(xpense_reports.get_report, ledger_id, int(folder))
-    page = _page()
+        report = or_404(xpense_reports.get_report, ledger_id, report_id)
+    page = page_arg()
     rows, has_more = _rows(ledger_id, report.id if report else None, page)
     return render_template(
         "folders/detail.html", report=report, rows=rows, page=page, has_more=has_more,
