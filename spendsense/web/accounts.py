@@ -9,7 +9,7 @@ from spendsense.services.ledger import accounts
 from spendsense.web import bp
 from spendsense.web.forms import AccountDeleteForm, AccountForm, ConfirmForm
 from spendsense.web.helpers import apply_errors, back, current_ledger, or_404, render_form
-from spendsense.web.shared import currency_choices
+from spendsense.web.page_data import currency_choices
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])

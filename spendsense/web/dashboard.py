@@ -10,7 +10,7 @@ from spendsense.services.ledger import accounts, charts, queries
 from spendsense.web import bp
 from spendsense.web.forms import AccountForm
 from spendsense.web.helpers import current_ledger
-from spendsense.web.shared import category_choices, currency_choices, entry_forms, today
+from spendsense.web.page_data import category_choices, currency_choices, entry_forms, today
 
 
 @bp.route("/")

@@ -15,7 +15,7 @@ from spendsense.services.io import exports
 from spendsense.services.ledger import queries
 from spendsense.web import bp
 from spendsense.web.helpers import current_ledger
-from spendsense.web.shared import account_choices, category_choices
+from spendsense.web.page_data import account_choices, category_choices
 from spendsense.web.transactions import FILTER_ARGS, _filters
 
 

@@ -13,7 +13,7 @@ from spendsense.services.ledger import totals as reports
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm, SettingsForm, TokenForm
 from spendsense.web.helpers import apply_errors, current_ledger, render_form
-from spendsense.web.shared import currency_choices, today, week_start_of_user
+from spendsense.web.page_data import currency_choices, today, week_start_of_user
 
 NEW_TOKEN_KEY = "new_api_token"
 

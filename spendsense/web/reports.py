@@ -9,7 +9,7 @@ from spendsense.services.errors import Invalid
 from spendsense.services.ledger import charts as report_series
 from spendsense.web import bp
 from spendsense.web.helpers import current_ledger
-from spendsense.web.shared import today, week_start_of_user
+from spendsense.web.page_data import today, week_start_of_user
 
 REPORT_PERIODS = ("week", "month", "30days", "year", "custom")
 

@@ -13,7 +13,7 @@ from spendsense.services.ledger import categories, queries, transactions, transf
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm, TransactionForm, TransferForm
 from spendsense.web.helpers import apply_errors, back, current_ledger, or_404
-from spendsense.web.shared import (
+from spendsense.web.page_data import (
     account_choices,
     category_choices,
     entry_forms,

@@ -10,11 +10,11 @@ from spendsense.services.errors import Forbidden, Invalid, NotFound
 from spendsense.services.ledger import categories
 from spendsense.web.forms import ConfirmForm
 from spendsense.web.helpers import apply_errors, current_ledger, or_404, render_form
+from spendsense.web.page_data import account_choices
 from spendsense.web.projects import bp
 from spendsense.web.projects.access import needs, web_actor
 from spendsense.web.projects.bills import members_context
 from spendsense.web.projects.forms import LinkForm, MemberForm, RecordForm
-from spendsense.web.shared import account_choices
 
 
 def _my_member(members):

@@ -12,7 +12,7 @@ from spendsense.web.forms import TransactionForm, TransferForm
 def _per_request(key, compute):
     """Compute once per request: a page asks for today's date and the account and
     category lists from several places (filters, dialogs, forms)."""
-    cache = g.setdefault("_web_shared", {})
+    cache = g.setdefault("_page_data", {})
     if key not in cache:
         cache[key] = compute()
     return cache[key]
