@@ -4,6 +4,7 @@ JSON list); every rule is the services'; these views only read input and shape o
 from flask import g, request
 from werkzeug.datastructures import MultiDict
 
+from spendsense.api import pagination
 from spendsense.api.params import json_body
 from spendsense.api.projects import bp, guarded, respond, serializers
 from spendsense.services.audit import Actor
@@ -149,32 +150,17 @@ def _views_by_id(project):
 MAX_PER_PAGE = 1000
 
 
-def _page():
-    """(limit, offset) from ?page= and ?per_page=, a SpendSense extension; without
-    them the whole list comes back, as ihatemoney's clients expect."""
-    if "page" not in request.args and "per_page" not in request.args:
-        return None, 0
-    errors, values = {}, {}
-    for name, default, highest in (("page", "1", 10**9), ("per_page", "100", MAX_PER_PAGE)):
-        raw = request.args.get(name, default).strip()
-        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= highest):
-            errors[name] = f"Must be a whole number from 1 to {highest}."
-        else:
-            values[name] = int(raw)
-    if errors:
-        raise Invalid(errors)
-    return values["per_page"], (values["page"] - 1) * values["per_page"]
-
-
 @bp.route("/projects/<project_id>/bills", methods=["GET"])
 @guarded
 def list_bills(project_id):
     project = g.project
-    limit, offset = _page()
+    # ?page=&per_page= is a SpendSense extension; without them the whole list comes
+    # back, as ihatemoney's clients expect.
+    page = pagination.by_page(request.args, default_per_page=100, max_per_page=MAX_PER_PAGE, optional=True)
     members = _views_by_id(project)
     shared = {member_id: serializers.member(row) for member_id, row in members.items()}
     return respond([serializers.bill(view, members, project.default_currency, shared)
-                    for view in project_bills.list_bills(project.id, limit=limit, offset=offset)])
+                    for view in project_bills.list_bills(project.id, limit=page.limit, offset=page.offset)])
 
 
 @bp.route("/projects/<project_id>/bills", methods=["POST"])

@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app, g, jsonify
 
 from spendsense import money
+from spendsense.api import pagination
 from spendsense.api.params import merged
 from spendsense.api.v1 import bp, error, serializers
 from spendsense.extensions import limiter
@@ -100,17 +101,16 @@ def list_transactions():
     start = _moment(data["from"], "from", end_of_day=False) if data.get("from") else now - timedelta(days=30)
     end = _moment(data["to"], "to", end_of_day=True) if data.get("to") else now
     config = current_app.config
-    limit = validation.integer(data.get("limit", config["V1_TRANSACTIONS_DEFAULT_LIMIT"]), "limit",
-                               minimum=1, maximum=config["V1_TRANSACTIONS_MAX_LIMIT"])
-    offset = validation.integer(data.get("offset", 0), "offset", minimum=0, maximum=10**9)
+    window = pagination.by_offset(data, default_limit=config["V1_TRANSACTIONS_DEFAULT_LIMIT"],
+                                  max_limit=config["V1_TRANSACTIONS_MAX_LIMIT"])
     flt = queries.TransactionFilter(start=start, end=end)
-    rows, has_more = queries.page(ledger_id, flt, limit=limit, offset=offset)
+    rows, has_more = queries.page(ledger_id, flt, limit=window.limit, offset=window.offset)
     if not rows:
         return error("Transactions cannot be found", 404)
     body = {"user": g.user.username, "transactions": [serializers.transaction(t) for t in rows],
             "has_more": has_more}
     if has_more:
-        body["next_offset"] = offset + limit
+        body["next_offset"] = window.next_offset
     return jsonify(body)
 
 
