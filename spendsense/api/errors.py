@@ -36,3 +36,15 @@ def register_error_handlers(bp, error, name):
         return error("Internal server error", 500, None)
 
     bp.register_error_handler(Exception, unexpected)
+
+
+def register_throttled(bp, error, message, retry):
+    """The dialect's 429: ``message``, then ``retry`` (naming ``{seconds}``) when the
+    breached limit says when it lets the caller in again, built by ``error(message,
+    status, errors)`` so that each dialect keeps its own body."""
+
+    def throttled(_exc):
+        wait = seconds_until_retry()
+        return error(message if wait is None else f"{message} {retry.format(seconds=wait)}", 429, None)
+
+    bp.register_error_handler(429, throttled)

@@ -11,13 +11,13 @@ CORS: every /api/ URL answers any origin, and a preflight OPTIONS needs no crede
 """
 
 import json
-import time
 from functools import wraps
 
 from flask import Blueprint, current_app, g, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, Unauthorized
 
+from spendsense.api.errors import register_throttled
 from spendsense.api.params import BadBody
 from spendsense.extensions import limiter
 from spendsense.services.bills import amounts as bill_amounts
@@ -110,13 +110,8 @@ def _bad_body(exc):
     return respond({"message": str(exc)}, 400)
 
 
-@bp.errorhandler(429)
-def _throttled(_exc):
-    message = "Too many failed authentication attempts."
-    breached = limiter.current_limit
-    if breached is not None:
-        message += f" Try again in {max(0, int(breached.reset_at - time.time()))} seconds."
-    return respond({"message": message}, 429)
+register_throttled(bp, lambda message, status, _errors: respond({"message": message}, status),
+                   "Too many failed authentication attempts.", "Try again in {seconds} seconds.")
 
 
 @bp.errorhandler(Exception)

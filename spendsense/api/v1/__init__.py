@@ -7,7 +7,7 @@ authentication, which answers DRF's {"detail": "..."}.
 from flask import Blueprint, g, jsonify, request
 
 from spendsense.api.auth import authenticate_token
-from spendsense.api.errors import register_error_handlers, seconds_until_retry
+from spendsense.api.errors import register_error_handlers, register_throttled
 
 bp = Blueprint("v1", __name__)
 
@@ -23,14 +23,20 @@ def error(message, status):
     return response
 
 
+def detail(message, status):
+    """DRF's shape, which authentication and throttling answer with."""
+    response = jsonify({"detail": message})
+    response.status_code = status
+    return response
+
+
 @bp.before_request
 def _require_token():
     if request.endpoint.rpartition(".")[2] in PUBLIC_VIEWS or request.method == "OPTIONS":
         return None
     user, credentials = authenticate_token()
     if user is None:
-        response = jsonify({"detail": INVALID_TOKEN if credentials.present else NOT_PROVIDED})
-        response.status_code = 401
+        response = detail(INVALID_TOKEN if credentials.present else NOT_PROVIDED, 401)
         response.headers["WWW-Authenticate"] = 'Token realm="api"'
         return response
     g.user = user
@@ -38,17 +44,8 @@ def _require_token():
 
 
 register_error_handlers(bp, lambda message, status, _errors: error(message, status), "v1")
-
-
-@bp.errorhandler(429)
-def _throttled(_exc):
-    detail = "Request was throttled."
-    wait = seconds_until_retry()
-    if wait is not None:
-        detail += f" Expected available in {wait} seconds."
-    response = jsonify({"detail": detail})
-    response.status_code = 429
-    return response
+register_throttled(bp, lambda message, status, _errors: detail(message, status), "Request was throttled.",
+                   "Expected available in {seconds} seconds.")
 
 
 from spendsense.api.v1 import views  # noqa: E402,F401  (routes register on bp)

@@ -10,7 +10,7 @@ failed attempts count against a per-address limit. Answers are
 from flask import Blueprint, current_app, g, jsonify
 from flask_httpauth import HTTPBasicAuth
 
-from spendsense.api.errors import register_error_handlers, seconds_until_retry
+from spendsense.api.errors import register_error_handlers, register_throttled
 from spendsense.extensions import limiter
 from spendsense.services.auth import users
 from spendsense.services.errors import AuthenticationFailed
@@ -56,15 +56,7 @@ limiter.shared_limit(_login_limit, scope="xpenser-login",
 
 
 register_error_handlers(bp, error, "Xpenser")
-
-
-@bp.errorhandler(429)
-def _throttled(_exc):
-    message = "Too many failed logins."
-    wait = seconds_until_retry()
-    if wait is not None:
-        message += f" Try again in {wait} seconds."
-    return error(message, 429)
+register_throttled(bp, error, "Too many failed logins.", "Try again in {seconds} seconds.")
 
 
 from spendsense.api.xpenser import views  # noqa: E402,F401  (routes register on bp)
