@@ -7,15 +7,13 @@ from werkzeug.datastructures import MultiDict
 from spendsense.api import pagination
 from spendsense.api.params import json_body
 from spendsense.api.projects import bp, guarded, respond, serializers
+from spendsense.services import validation
 from spendsense.services.audit import Actor
 from spendsense.services.bills import bills as project_bills
 from spendsense.services.bills import lookup, stats
 from spendsense.services.bills import members as project_members
 from spendsense.services.bills import projects as shared_bills
 from spendsense.services.errors import Invalid, NotFound
-
-TRUE = {"true", "1", "yes", "on"}
-FALSE = {"false", "0", "no", "off", ""}
 
 
 def body():
@@ -30,21 +28,22 @@ def actor():
 
 
 def boolean(value, field):
-    if value is None or isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
-    raise Invalid.field(field, "Not a valid choice.")
+    """None when absent (the field keeps its value); empty is false, as WTForms'
+    BooleanField reads it; anything else unreadable gets WTForms' message."""
+    if value is None:
+        return None
+    try:
+        return validation.boolean(value.strip() if isinstance(value, str) else value, field, default=False)
+    except Invalid as exc:
+        raise Invalid.field(field, "Not a valid choice.") from exc
 
 
 def _id(value):
     """A member or bill id from the URL; anything else is simply not found."""
-    if not value.isascii() or not value.isdigit() or len(value) > 19:
+    number = validation.row_id_or_none(value)
+    if number is None:
         raise NotFound("Not Found")
-    return int(value)
+    return number
 
 
 @bp.route("/currencies", methods=["GET"])

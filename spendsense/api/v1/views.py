@@ -21,6 +21,8 @@ TYPE_ERROR = 'The type parameter must be either "spent" or "earn"!'
 DATE_ERROR = "Invalid date format. Use ISO 8601 (e.g., 2024-06-01T00:00:00)"
 AMOUNT_FORMAT_ERROR = "Invalid amount format. Must be a number."
 TOKEN_NAME = "Obtained through /api/v1/token/"
+# The categories filter ``user`` documents these two words (any case); "1" or "yes" is refused.
+USER_FILTER_WORDS = ("true", "false")
 
 
 def _login_limit():
@@ -154,11 +156,13 @@ def list_categories():
     kind = data.get("type") or None
     if kind not in (None, "spent", "earn"):
         return error('Invalid type parameter. Must be "spent", "earn", or omitted.', 400)
-    own = data.get("user") or None
-    if own is not None:
-        if str(own).lower() not in ("true", "false"):
-            return error('Invalid user parameter. Must be "true", "false", or omitted.', 400)
-        own = str(own).lower() == "true"
+    own = data.get("user")
+    if own in (None, ""):
+        own = None
+    elif isinstance(own, bool) or str(own).lower() in USER_FILTER_WORDS:
+        own = validation.boolean(own, "user")
+    else:
+        return error('Invalid user parameter. Must be "true", "false", or omitted.', 400)
     rows = categories.list_categories(ledger_for(g.user), kind=kind, own=own)
     if not rows:
         return error("Categories cannot be found", 404)
