@@ -18,6 +18,10 @@ from iso4217 import Currency
 # 9.2e18, so this leaves room for the sum of thousands of maximal rows in a balance.
 MAX_MINOR = 10**15
 
+# ISO 4217's "no transaction involving a currency": shared-bill projects without a
+# currency use it. ISO gives it no minor unit; its amounts keep two decimals (``places``).
+NO_CURRENCY = "XXX"
+
 # ASCII digits only: Decimal() would also read Arabic-Indic or full-width digits.
 _DECIMAL_RE = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 
@@ -49,6 +53,12 @@ def normalise_currency(code):
 def exponent(currency):
     """Digits of the minor unit: JPY 0, EUR 2, BHD 3."""
     return _currency_table()[normalise_currency(currency)]
+
+
+def places(currency):
+    """Decimals an amount in ``currency`` is stored with: the exponent, and two for
+    "no currency" (XXX), as ihatemoney keeps a project without a currency."""
+    return 2 if currency == NO_CURRENCY else exponent(currency)
 
 
 def _as_decimal(value):
@@ -98,7 +108,7 @@ def parse_amount(value, currency, *, allow_negative=True):
 
 def to_minor(amount, currency):
     """Decimal -> integer minor units. The amount must already fit the currency."""
-    places = exponent(currency)
+    digits = places(currency)
     number = Decimal(amount)
     if not number.is_finite():
         raise MoneyError("Amount must be a number.")
@@ -106,16 +116,16 @@ def to_minor(amount, currency):
     # silently turn 0.000...01 of a cent on a huge amount into a whole number.
     if number.adjusted() >= 18:
         raise MoneyError("Amount is too large.")
-    fitted = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    fitted = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
     if fitted != number:
-        raise MoneyError(f"Amount has more decimals than {normalise_currency(currency)} allows ({places}).")
-    return int(fitted.scaleb(places))
+        raise MoneyError(f"Amount has more decimals than {currency.strip().upper()} allows ({digits}).")
+    return int(fitted.scaleb(digits))
 
 
 def from_minor(minor, currency):
     """Integer minor units -> Decimal with exactly the currency's decimals."""
-    places = exponent(currency)
-    return Decimal(int(minor)).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+    digits = places(currency)
+    return Decimal(int(minor)).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
 
 
 def quantize(amount, currency):

@@ -4,13 +4,13 @@ only place exact minor units become floats is here, on the way out."""
 from decimal import Decimal
 from functools import cache
 
+from spendsense import money
 from spendsense.models.shared import WEIGHT_SCALE
-from spendsense.services.bills.lookup import places
 
 
 @cache
 def _scale(currency):
-    return 10 ** places(currency)
+    return 10 ** money.places(currency)
 
 
 def number(minor, currency):

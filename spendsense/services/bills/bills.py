@@ -108,7 +108,7 @@ def _conversion(project, cleaned):
     code = cleaned["original_currency"]
     if code in (NO_CURRENCY, project.default_currency):
         return cleaned["amount"], None, None
-    typed = lookup.to_decimal(cleaned["amount"], code)
+    typed = money.from_minor(cleaned["amount"], code)
     try:
         result = exchange.convert(typed, code, project.default_currency, cleaned["date"])
     except Invalid as exc:
@@ -130,10 +130,10 @@ def _amount(value, currency):
     if value is None or (isinstance(value, str) and not value.strip()):
         raise Invalid.field("amount", REQUIRED)
     try:
-        amount = bill_amounts.parse(value, lookup.places(currency))
+        amount = bill_amounts.parse(value, money.places(currency))
     except bill_amounts.AmountError as exc:
         raise Invalid.field("amount", str(exc)) from exc
-    return int(amount.scaleb(lookup.places(currency)))
+    return money.to_minor(amount, currency)
 
 
 def _clean(project, values, bill=None, include_inactive=False):
@@ -179,7 +179,7 @@ def _weights(member_ids):
 
 def _snapshot(bill, shares, names):
     currency = bill.original_currency
-    return {"what": bill.what, "amount": str(lookup.to_decimal(bill.amount, currency)), "currency": currency, "date": bill.date.isoformat(), "payer": names.get(bill.payer_id),
+    return {"what": bill.what, "amount": str(money.from_minor(bill.amount, currency)), "currency": currency, "date": bill.date.isoformat(), "payer": names.get(bill.payer_id),
             "owers": [names.get(member_id) for member_id in sorted(shares)], "bill_type": bill.bill_type,
             "external_link": bill.external_link}
 
@@ -193,7 +193,7 @@ def register_settlement(project_id, ower_id, receiver_id, amount, *, actor=None,
     reimbursement paid by the ower for the receiver. ``amount`` in minor units."""
     project = lookup.get_project(project_id)
     return create_bill(project.id, what=what, payer_id=ower_id, owers=[receiver_id],
-                       amount=lookup.to_decimal(amount, project.default_currency),
+                       amount=money.from_minor(amount, project.default_currency),
                        bill_type="Reimbursement", actor=actor)
 
 

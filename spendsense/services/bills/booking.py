@@ -57,7 +57,7 @@ def recorders(project_id):
 
 def _values(project, bill, share, currency):
     minor = -share  # owing a share is money out; a negative share (a refund) is money in
-    return {"amount": lookup.to_decimal(minor, currency), "occurred_at": bill.date, "payee": project.name[:200], "description": bill.what[:500]}
+    return {"amount": money.from_minor(minor, currency), "occurred_at": bill.date, "payee": project.name[:200], "description": bill.what[:500]}
 
 
 def _book(project, bill, member, currency, share, txn_id):

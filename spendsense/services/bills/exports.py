@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import simplejson
 
+from spendsense import money
 from spendsense.models import NO_CURRENCY
 from spendsense.models.shared import WEIGHT_SCALE
 from spendsense.services.bills import bills as project_bills
@@ -31,16 +32,12 @@ MAX_IMPORT_BILLS = 20_000
 FORMATS = ("json", "csv")
 
 
-def _number(minor, currency):
-    """Exact decimals: simplejson writes them as JSON numbers, csv as their digits."""
-    return lookup.to_decimal(minor, currency)
-
-
 def bill_rows(project):
-    """ihatemoney's "pretty bills": one dict per bill, newest first; owers as a list."""
+    """ihatemoney's "pretty bills": one dict per bill, newest first; owers as a list.
+    Amounts are exact Decimals: simplejson writes them as JSON numbers, csv as their digits."""
     members = {m.id: m for m in lookup.list_members(project.id)}
     return [{"date": view.date.isoformat(), "what": view.what, "bill_type": view.bill_type,
-             "amount": _number(view.amount, view.original_currency), "currency": view.original_currency,
+             "amount": money.from_minor(view.amount, view.original_currency), "currency": view.original_currency,
              "payer_name": members[view.payer_id].name,
              "payer_weight": (Decimal(members[view.payer_id].weight_milli) / WEIGHT_SCALE).normalize(),
              "owers": [members[member_id].name for member_id in view.owers]}
@@ -48,8 +45,9 @@ def bill_rows(project):
 
 
 def settlement_rows(project):
-    return [{"ower": t.ower.name, "receiver": t.receiver.name, "amount": _number(t.amount, project.default_currency),
-             "currency": project.default_currency} for t in stats.settle_plan(project.id)]
+    currency = project.default_currency
+    return [{"ower": t.ower.name, "receiver": t.receiver.name, "amount": money.from_minor(t.amount, currency),
+             "currency": currency} for t in stats.settle_plan(project.id)]
 
 
 def escape_cell(value):

@@ -1,11 +1,9 @@
-"""Finding a project and its rows, and the money helpers every bills module shares.
+"""Finding a project and its rows.
 
 Every other module of the package reads projects and members through these, so none
 of them needs another (projects.py, members.py, bills.py and booking.py stay free of
 import circles).
 """
-
-from decimal import Decimal
 
 from sqlalchemy import exists, func, select
 
@@ -17,17 +15,6 @@ from spendsense.services import validation
 from spendsense.services.errors import NotFound
 
 MAX_ID_LENGTH = Project.__table__.c.id.type.length
-
-
-def places(currency):
-    """Decimals of a currency; "no currency" (XXX) keeps two, like ihatemoney."""
-    return 2 if currency == NO_CURRENCY else money.exponent(currency)
-
-
-def to_decimal(minor, currency):
-    """Minor units of ``currency`` -> the exact Decimal (1250 EUR -> 12.50)."""
-    digits = places(currency)
-    return Decimal(int(minor)).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
 
 
 def today():

@@ -20,6 +20,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import NO_CURRENCY, Bill, Project
 from spendsense.services import audit, validation
@@ -242,7 +243,7 @@ def _switch_currency(project, old):
     and "no currency" (amounts stay as they are), with the same number of decimals."""
     new = project.default_currency
     has_bills = db.session.scalar(select(exists().where(Bill.project_id == project.id)))
-    if has_bills and (NO_CURRENCY not in (old, new) or lookup.places(old) != lookup.places(new)):
+    if has_bills and (NO_CURRENCY not in (old, new) or money.places(old) != money.places(new)):
         raise Invalid.field("default_currency", (
             "This project has bills: without exchange rates its currency can only change "
             "between a currency and “no currency” (XXX) with the same decimals."))

@@ -14,7 +14,6 @@ from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
 
 from spendsense import money
-from spendsense.services.bills import lookup
 from spendsense.services.bills import members as member_rules
 from spendsense.web.projects import access
 
@@ -57,7 +56,7 @@ def _project_helpers():
 @bp.app_template_filter("share_money")
 def share_money(minor, currency):
     """A project amount for display; "no currency" projects show the bare number."""
-    amount = lookup.to_decimal(minor, currency)
+    amount = money.from_minor(minor, currency)
     if currency == "XXX":
         return f"{amount:,}"
     locale = getattr(current_user, "locale", None) or "en_GB"

@@ -3,6 +3,7 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from spendsense import money
 from spendsense.models import NO_CURRENCY
 from spendsense.services import validation
 from spendsense.services.auth.users import local_now
@@ -84,7 +85,7 @@ def _bill_form(project, bill=None, view=None):
             form.date.data = view.date.isoformat()
             form.what.data = view.what
             form.payer.data = str(view.payer_id)
-            form.amount.data = str(lookup.to_decimal(view.amount, view.original_currency))
+            form.amount.data = str(money.from_minor(view.amount, view.original_currency))
             form.original_currency.data = view.original_currency
             form.payed_for.data = [str(member_id) for member_id in view.owers]
             form.bill_type.data = view.bill_type
