@@ -11,6 +11,7 @@ from spendsense.models import CATEGORY_KINDS, Category, CategoryRule, Transactio
 from spendsense.models.base import utcnow
 from spendsense.services import validation
 from spendsense.services.errors import Forbidden, Invalid, NotFound
+from spendsense.services.scope import owned
 from spendsense.services.uow import write_transaction
 
 DUPLICATE_NAME = "A category with this name already exists."
@@ -195,6 +196,5 @@ def delete_category(ledger_id, category_id, *, move_to_id=None):
 
 
 def count_transactions(ledger_id, category_id):
-    return db.session.scalar(select(func.count()).select_from(Transaction).where(
-        Transaction.ledger_id == ledger_id, Transaction.category_id == category_id,
-        Transaction.deleted_at.is_(None)))
+    return db.session.scalar(
+        owned(Transaction, ledger_id).where(Transaction.category_id == category_id).with_only_columns(func.count()))

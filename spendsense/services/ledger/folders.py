@@ -6,7 +6,7 @@ refuses new ones; the current report, once closed, is no longer current. Moving 
 expense between reports stamps it as modified, so clients syncing changes see the move.
 """
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 
 from spendsense.extensions import db
@@ -14,7 +14,7 @@ from spendsense.models import Report, Transaction
 from spendsense.models.base import utcnow
 from spendsense.services import validation
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.scope import get_owned
+from spendsense.services.scope import get_owned, owned
 from spendsense.services.uow import write_transaction
 
 DEFAULT_NAME = "Expenses"
@@ -26,7 +26,7 @@ MAX_MOVE = 1000
 def list_reports(ledger_id):
     """The ledger's reports: the current one first, then open ones, then closed ones."""
     return db.session.scalars(
-        select(Report).where(Report.ledger_id == ledger_id)
+        owned(Report, ledger_id)
         .order_by(Report.is_current.desc(), Report.closed_at.is_not(None), Report.name, Report.id)
     ).all()
 
@@ -34,8 +34,7 @@ def list_reports(ledger_id):
 def counts(ledger_id):
     """{report id or None (unfiled): number of live transactions}."""
     rows = db.session.execute(
-        select(Transaction.report_id, func.count()).where(
-            Transaction.ledger_id == ledger_id, Transaction.deleted_at.is_(None))
+        owned(Transaction, ledger_id).with_only_columns(Transaction.report_id, func.count())
         .group_by(Transaction.report_id)).all()
     return {report_id: total for report_id, total in rows}
 
@@ -46,8 +45,7 @@ def get_report(ledger_id, report_id):
 
 def current_report(ledger_id):
     """The current report, or None (reading never creates one)."""
-    return db.session.scalars(
-        select(Report).where(Report.ledger_id == ledger_id, Report.is_current.is_(True))).first()
+    return db.session.scalars(owned(Report, ledger_id).where(Report.is_current.is_(True))).first()
 
 
 def _clean_name(name):
@@ -56,7 +54,7 @@ def _clean_name(name):
 
 def _name_taken(ledger_id, name, exclude_id=None):
     key = name.casefold()
-    rows = db.session.execute(select(Report.id, Report.name).where(Report.ledger_id == ledger_id)).all()
+    rows = db.session.execute(owned(Report, ledger_id).with_only_columns(Report.id, Report.name)).all()
     return any(row_name.casefold() == key and row_id != exclude_id for row_id, row_name in rows)
 
 
@@ -165,8 +163,8 @@ def move_transactions(ledger_id, txn_ids, report_id):
         raise Invalid.field("transactions", f"Move at most {MAX_MOVE} transactions at a time.")
     with write_transaction() as session:
         target = None if report_id in (None, "") else fileable(ledger_id, report_id)
-        found = session.scalar(select(func.count()).select_from(Transaction).where(
-            Transaction.ledger_id == ledger_id, Transaction.deleted_at.is_(None), Transaction.id.in_(ids)))
+        found = session.scalar(
+            owned(Transaction, ledger_id).where(Transaction.id.in_(ids)).with_only_columns(func.count()))
         if found != len(ids):
             raise NotFound("Transaction not found")
         session.execute(
