@@ -57,7 +57,6 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
-    JSON_SORT_KEYS = False
     # Add "Server-Timing: app;dur=<ms>" to every response (spendsense/timing.py).
     SERVER_TIMING = _bool("SPENDSENSE_SERVER_TIMING", False)
 

@@ -3,8 +3,6 @@
 from spendsense.extensions import db
 from spendsense.models.base import BigId, utcnow
 
-AUDIT_ACTIONS = ("create", "update", "delete")
-
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"

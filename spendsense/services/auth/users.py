@@ -194,10 +194,6 @@ def update_settings(user_id, *, base_currency=None, timezone=None, week_start=No
     return user
 
 
-def user_zone(user):
-    return ZoneInfo(user.timezone)
-
-
 def local_now(ledger_id):
     """Now, as wall-clock time in the time zone of the ledger's owner."""
     zone = db.session.scalar(select(User.timezone).join(Ledger, Ledger.owner_id == User.id)

@@ -24,7 +24,6 @@ from spendsense.services.uow import write_transaction
 
 REQUIRED = projects.REQUIRED
 NOT_A_CHOICE = "Not a valid choice."
-MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -348,9 +347,3 @@ def view_of(bill):
     return BillView(bill.id, bill.payer_id, tuple(sorted(splits.shares_of(bill.id))), bill.amount,
                     bill.original_currency, bill.converted_amount, bill.date, bill.creation_date, bill.what,
                     bill.bill_type, bill.external_link)
-
-
-def page_bounds(page, per_page):
-    page = validation.integer(page or 1, "page", minimum=1, maximum=10**6)
-    per_page = validation.integer(per_page or 50, "per_page", minimum=1, maximum=MAX_PAGE)
-    return page, per_page
