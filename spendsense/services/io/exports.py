@@ -282,6 +282,7 @@ def account_batches(ledger_id, where, *, size=BATCH):
     """Batches account by account, each by date, as QIF groups them. One query per account
     reads the (account, date) index in order; one ORDER BY account over the ledger would
     make the database sort every row first, in memory that grows with the ledger."""
+    # Deleted accounts too (not scope.owned): a delta-sync ``where`` asks for their tombstones.
     account_ids = db.session.scalars(
         select(Account.id).where(Account.ledger_id == ledger_id).order_by(Account.id)).all()
     for account_id in account_ids:
