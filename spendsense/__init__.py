@@ -4,11 +4,25 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from spendsense.config import DEV_SECRET_KEY, config_class_from_env, normalise_database_url
 from spendsense.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions for the web UI only. An API request authenticates by key,
+    never by cookie (api/auth.py), so it gets Flask's null session: no cookie is read,
+    verified or written for it."""
+
+    def open_session(self, app, request):
+        from spendsense.errors import is_api_request
+
+        if is_api_request():
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 
 def _load_config(app, config):
@@ -25,7 +39,12 @@ def _load_config(app, config):
     if not uri:
         os.makedirs(app.instance_path, exist_ok=True)
         uri = "sqlite:///" + os.path.join(app.instance_path, "spendsense.sqlite3")
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri = normalise_database_url(uri)
+    if not uri.startswith("sqlite"):
+        # A server can drop idle connections; a SQLite file cannot, so it needs no ping
+        # (one more statement) at every checkout.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True,
+                                                   **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
 def create_app(config=None):
@@ -40,6 +59,7 @@ def create_app(config=None):
     from spendsense.jsonio import DecimalJSONProvider
 
     app.json = DecimalJSONProvider(app)
+    app.session_interface = SessionInterface()
     # "/api/v1/token/check" and "/api/v1/token/check/" reach the same view, no redirect.
     app.url_map.strict_slashes = False
 

@@ -35,7 +35,8 @@ class Config:
     SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
     # None means "a SQLite file in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # create_app adds pool_pre_ping for servers (not for SQLite files).
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     SQLITE_BUSY_TIMEOUT_MS = int(_env("SPENDSENSE_SQLITE_BUSY_TIMEOUT_MS", "30000"))
 
     DEFAULT_CURRENCY = _env("SPENDSENSE_DEFAULT_CURRENCY", "EUR").upper()

@@ -8,11 +8,15 @@ from flask import Blueprint, g, jsonify, request
 
 from spendsense.api.auth import authenticate_token
 from spendsense.api.errors import register_error_handlers, register_throttled
+from spendsense.extensions import limiter
 
 bp = Blueprint("v1", __name__)
 
 # View names, without the blueprint prefix (the endpoint is "api.v1.obtain_token").
 PUBLIC_VIEWS = {"obtain_token"}
+# The only v1 views with a rate limit (views.py); every other v1 request skips the
+# limiter's per-request work: resolving limits, storage, headers.
+LIMITED_VIEWS = {"obtain_token"}
 NOT_PROVIDED = "Authentication credentials were not provided."
 INVALID_TOKEN = "Invalid token."
 
@@ -28,6 +32,12 @@ def detail(message, status):
     response = jsonify({"detail": message})
     response.status_code = status
     return response
+
+
+@limiter.request_filter
+def _not_limited():
+    endpoint = request.endpoint or ""
+    return request.blueprint == "api.v1" and endpoint.rpartition(".")[2] not in LIMITED_VIEWS
 
 
 @bp.before_request
