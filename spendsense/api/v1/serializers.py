@@ -19,20 +19,21 @@ def account(row):
     }
 
 
-def transaction(row):
+def transaction(row, labels):
+    """A Core row of queries.page_rows; ``labels`` maps transaction ids to label names."""
     return {
-        "type": row.kind,
-        "amount": money.from_minor(abs(row.amount), row.account.currency),
-        "category": row.category.value if row.category else None,
+        "type": "spent" if row.amount < 0 else "earn",
+        "amount": money.from_minor(abs(row.amount), row.currency),
+        "category": row.category_value,
         "description": row.description or "",
-        "account": row.account.name,
+        "account": row.account_name,
         "time_create": timestamp(row.created_at),
         "time_update": timestamp(row.updated_at),
         "id": row.id,
         "date": row.occurred_at.isoformat(),
-        "currency": row.account.currency,
+        "currency": row.currency,
         "is_transfer": row.transfer_id is not None,
-        "labels": [label.name for label in row.labels],
+        "labels": labels.get(row.id, []),
     }
 
 

@@ -106,10 +106,10 @@ def list_transactions():
     window = pagination.by_offset(data, default_limit=config["V1_TRANSACTIONS_DEFAULT_LIMIT"],
                                   max_limit=config["V1_TRANSACTIONS_MAX_LIMIT"])
     flt = queries.TransactionFilter(start=start, end=end)
-    rows, has_more = queries.page(ledger_id, flt, limit=window.limit, offset=window.offset)
+    rows, labels, has_more = queries.page_rows(ledger_id, flt, limit=window.limit, offset=window.offset)
     if not rows:
         return error("Transactions cannot be found", 404)
-    body = {"user": g.user.username, "transactions": [serializers.transaction(t) for t in rows],
+    body = {"user": g.user.username, "transactions": [serializers.transaction(t, labels) for t in rows],
             "has_more": has_more}
     if has_more:
         body["next_offset"] = window.next_offset

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from spendsense.extensions import db
-from spendsense.models import Account, Label, Transaction, transaction_labels
+from spendsense.models import Account, Category, Label, Transaction, transaction_labels
 
 SORTS = {
     "newest": (Transaction.occurred_at.desc(), Transaction.id.desc()),
@@ -92,6 +92,42 @@ def page(ledger_id, flt, *, limit, offset=0):
                       selectinload(Transaction.labels)))
     rows = db.session.scalars(query).all()
     return rows[:limit], len(rows) > limit
+
+
+# What a read model of one transaction needs, as plain columns (page_rows).
+ROW_COLUMNS = (
+    Transaction.id, Transaction.amount, Transaction.occurred_at, Transaction.description,
+    Transaction.transfer_id, Transaction.created_at, Transaction.updated_at,
+    Account.name.label("account_name"), Account.currency.label("currency"),
+    Category.value.label("category_value"),
+)
+
+
+def page_rows(ledger_id, flt, *, limit, offset=0):
+    """One page as Core rows (ROW_COLUMNS), for serializers that need no ORM objects:
+    one SELECT joining account and category, one more for the page's labels.
+
+    Returns (rows, labels, has_more): ``labels`` maps a transaction id to its label
+    names in name order, as ``Transaction.labels`` holds them.
+    """
+    query = (filtered(ledger_id, flt).with_only_columns(*ROW_COLUMNS, maintain_column_froms=False)
+             .select_from(Transaction)
+             .join(Account, Account.id == Transaction.account_id)
+             .outerjoin(Category, Category.id == Transaction.category_id)
+             .order_by(*SORTS[flt.sort]).limit(limit + 1).offset(offset))
+    rows = db.session.execute(query).all()
+    rows, has_more = rows[:limit], len(rows) > limit
+    labels = {}
+    if rows:
+        pairs = db.session.execute(
+            select(transaction_labels.c.transaction_id, Label.name)
+            .join(Label, Label.id == transaction_labels.c.label_id)
+            .where(transaction_labels.c.transaction_id.in_([row.id for row in rows]))
+            .order_by(Label.name)
+        ).all()
+        for transaction_id, name in pairs:
+            labels.setdefault(transaction_id, []).append(name)
+    return rows, labels, has_more
 
 
 def count(ledger_id, flt):
