@@ -10,7 +10,14 @@ Two ways in, one ``Page`` out:
 Input is checked before any query runs, in the manner of redash's ``paginate()``: a value
 out of range raises ``Invalid`` with one message per field, which each dialect answers
 as its own 400. ``Page.check_in_range(total)`` refuses a page past the end, and
-``Page.headers(total)`` gives ``Per-Page``, ``Total`` and an RFC 5988 ``Link``.
+``Page.headers(total)`` gives ``Per-Page``, ``Total`` and an RFC 5988 ``Link``. A
+PocketSmith-style list reads::
+
+    page = by_page(request.args, default_per_page=30, min_per_page=10, max_per_page=1000)
+    total = count(...)
+    page.check_in_range(total)
+    rows = read(..., limit=page.limit, offset=page.offset)
+    response.headers.update(page.headers(total))
 """
 
 from dataclasses import dataclass
