@@ -165,7 +165,8 @@ def ledger(user):
 
 @pytest.fixture(autouse=True)
 def _balances_stay_consistent(request):
-    """Whatever a test did, cached balances and monthly totals match the transactions."""
+    """Whatever a test did, cached balances, the accounts' all-time totals and monthly
+    totals match the transactions (balances.recompute checks all three)."""
     uses_app = "app" in request.fixturenames
     if uses_app:
         request.getfixturevalue("app")  # set up first, so torn down after this check

@@ -51,6 +51,14 @@ class Account(TimestampMixin, db.Model):
     # Cached: opening_balance + sum(amount of live transactions). Written only by SQL
     # "balance = balance + :delta" so concurrent writers cannot lose an update.
     balance = db.Column(db.BigInteger, nullable=False, default=0)
+    # Cached all-time sums of the live transactions, written with the balance in the
+    # same statement (services/ledger/balances.py), so whole-history totals cost one row
+    # per account: spent and earned (>= 0) leave transfers out, transferred is their
+    # signed net; count is the number of live transactions.
+    total_spent = db.Column(db.BigInteger, nullable=False, default=0, server_default="0")
+    total_earned = db.Column(db.BigInteger, nullable=False, default=0, server_default="0")
+    total_transferred = db.Column(db.BigInteger, nullable=False, default=0, server_default="0")
+    total_count = db.Column(db.BigInteger, nullable=False, default=0, server_default="0")
     deleted_at = db.Column(db.DateTime)
 
     institution = db.relationship("Institution")

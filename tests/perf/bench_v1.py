@@ -10,8 +10,8 @@ For every size it builds a fresh SQLite database in a temporary directory with
 accounts and an API token through the app's services, then bulk-loads the transactions
 with plain SQL in one database transaction: ~300 in the last 30 days (10 a day), the
 rest spread over earlier years, 1% of them transfer pairs. The caches the app keeps
-(monthly_totals and accounts.balance) are filled by one INSERT ... SELECT ... GROUP BY
-and one UPDATE, and ``flask check-balances`` proves them equal to the rows.
+(monthly_totals, accounts.balance and the accounts' all-time totals) are filled by one
+INSERT ... SELECT ... GROUP BY and one UPDATE, and ``flask check-balances`` proves them equal to the rows.
 
 Each size is then served by its own gunicorn (2 sync workers, 127.0.0.1 only). The
 load runs endpoint by endpoint in chunks that alternate between the sizes (ABBA
@@ -258,7 +258,11 @@ GROUP BY ledger_id, account_id, substr(occurred_at, 1, 7)
 FILL_BALANCES = """
 UPDATE accounts
 SET balance = opening_balance + coalesce(
-    (SELECT sum(t.amount) FROM transactions AS t WHERE t.account_id = accounts.id AND t.deleted_at IS NULL), 0)
+    (SELECT sum(t.amount) FROM transactions AS t WHERE t.account_id = accounts.id AND t.deleted_at IS NULL), 0),
+    (total_spent, total_earned, total_transferred, total_count) = (
+    SELECT coalesce(sum(m.spent), 0), coalesce(sum(m.earned), 0), coalesce(sum(m.transferred), 0),
+           coalesce(sum(m.count), 0)
+    FROM monthly_totals AS m WHERE m.account_id = accounts.id)
 WHERE ledger_id = ? AND deleted_at IS NULL
 """
 

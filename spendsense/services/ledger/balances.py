@@ -12,7 +12,7 @@ reads the row as the first one left it (it is not reversed twice), and two write
 never hold one account each while waiting for the other's (no deadlock).
 """
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -69,28 +69,47 @@ def _split(amount, is_transfer):
 
 def apply(*, ledger_id, account_id, occurred_at, amount, is_transfer, sign):
     """Add (sign=+1) or remove (sign=-1) one transaction's effect."""
+    apply_summed(ledger_id, [(account_id, occurred_at, amount, is_transfer)], sign=sign)
+
+
+def apply_summed(ledger_id, entries, *, sign=1):
+    """Add (or remove) the effect of many transactions, given as (account id, occurred
+    at, amount, is transfer): their changes are summed per account and per (account,
+    month) first, so a batch of any size costs one UPDATE and one upsert statement
+    (each executed once per account or month it touches)."""
     session = db.session
     session.flush()
+    per_account, per_month = {}, {}
+    for account_id, occurred_at, amount, is_transfer in entries:
+        changes = (sign * amount, *(sign * part for part in _split(amount, is_transfer)), sign)
+        # The account's balance and all-time totals move with its month's totals.
+        account_row = per_account.setdefault(account_id, [0, 0, 0, 0, 0])
+        month_row = per_month.setdefault((account_id, month_of(occurred_at)), [0, 0, 0, 0])
+        for index, change in enumerate(changes):
+            account_row[index] += change
+            if index:
+                month_row[index - 1] += change
+    if not per_account:
+        return
+    accounts = Account.__table__
     session.execute(
-        update(Account)
-        .where(Account.id == account_id)
-        .values(balance=Account.balance + sign * amount)
-        .execution_options(synchronize_session=False)
+        update(accounts).where(accounts.c.id == bindparam("account")).values(
+            balance=accounts.c.balance + bindparam("delta"),
+            **{f"total_{name}": accounts.c[f"total_{name}"] + bindparam(name) for name in _SUMMED}),
+        [{"account": account_id, "delta": delta, **dict(zip(_SUMMED, summed, strict=True))}
+         for account_id, (delta, *summed) in sorted(per_account.items())],
     )
-    spent, earned, transferred = _split(amount, is_transfer)
-    values = {
-        "ledger_id": ledger_id, "account_id": account_id, "month": month_of(occurred_at),
-        "spent": sign * spent, "earned": sign * earned, "transferred": sign * transferred,
-        "count": sign,
-    }
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = MonthlyTotal.__table__
-    statement = insert(table).values(**values)
+    statement = insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.account_id, table.c.month],
         set_={name: table.c[name] + statement.excluded[name] for name in _SUMMED},
     )
-    session.execute(statement)
+    session.execute(statement, [
+        {"ledger_id": ledger_id, "account_id": account_id, "month": month, "spent": spent, "earned": earned,
+         "transferred": transferred, "count": count}
+        for (account_id, month), (spent, earned, transferred, count) in sorted(per_month.items())])
 
 
 def apply_transaction(txn, sign):
@@ -117,13 +136,18 @@ def recompute(session, *, fix=False):
     """
     problems = []
     live = Transaction.deleted_at.is_(None)
-    sums = dict(session.execute(
-        select(Transaction.account_id, func.coalesce(func.sum(Transaction.amount), 0))
+    plain = Transaction.transfer_id.is_(None)
+    sums = {account_id: [int(value) for value in values] for account_id, *values in session.execute(
+        select(Transaction.account_id, func.sum(Transaction.amount),
+               func.sum(case((plain & (Transaction.amount < 0), -Transaction.amount), else_=0)),
+               func.sum(case((plain & (Transaction.amount > 0), Transaction.amount), else_=0)),
+               func.sum(case((plain, 0), else_=Transaction.amount)), func.count())
         .where(live).group_by(Transaction.account_id)
-    ).all())
+    )}
     accounts = session.scalars(select(Account).where(Account.deleted_at.is_(None)).order_by(Account.id))
     for account in accounts:
-        expected = account.opening_balance + int(sums.get(account.id, 0))
+        balance, *summed = sums.get(account.id, [0, 0, 0, 0, 0])
+        expected = account.opening_balance + balance
         if account.balance != expected:
             problems.append(
                 f"account {account.id} ({account.name}): cached balance {account.balance}, "
@@ -131,6 +155,15 @@ def recompute(session, *, fix=False):
             )
             if fix:
                 account.balance = expected
+        have = tuple(getattr(account, f"total_{name}") for name in _SUMMED)
+        if have != tuple(summed):
+            problems.append(
+                f"account {account.id} ({account.name}): cached all-time totals {have}, "
+                f"transactions give {tuple(summed)} (spent, earned, transferred, count)"
+            )
+            if fix:
+                for name, value in zip(_SUMMED, summed, strict=True):
+                    setattr(account, f"total_{name}", value)
 
     expected_months = {}
     rows = session.execute(

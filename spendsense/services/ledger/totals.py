@@ -1,4 +1,4 @@
-"""Totals over a ledger's history, from the per-month cache, never from every row."""
+"""Totals over a ledger's history, from cached sums, never from every row."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,15 +24,15 @@ class Totals:
 def all_time_totals(ledger_id):
     """Spent and earned over the whole history, one Totals per account currency.
 
-    Sums the monthly totals of live accounts: cost grows with months x accounts,
-    not with the number of transactions. Transfers count as neither.
+    Sums the all-time totals cached on the live accounts: one row per account, however
+    many months or transactions there are. Transfers count as neither. A currency shows
+    up once one of its accounts has had a transaction (has a monthly total row), as
+    when these were summed from the monthly totals.
     """
+    has_history = select(MonthlyTotal.id).where(MonthlyTotal.account_id == Account.id).exists()
     rows = db.session.execute(
-        select(Account.currency,
-               func.coalesce(func.sum(MonthlyTotal.spent), 0),
-               func.coalesce(func.sum(MonthlyTotal.earned), 0))
-        .join(MonthlyTotal, MonthlyTotal.account_id == Account.id)
-        .where(Account.ledger_id == ledger_id, Account.deleted_at.is_(None))
+        select(Account.currency, func.sum(Account.total_spent), func.sum(Account.total_earned))
+        .where(Account.ledger_id == ledger_id, Account.deleted_at.is_(None), has_history)
         .group_by(Account.currency)
         .order_by(Account.currency)
     ).all()

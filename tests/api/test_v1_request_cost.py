@@ -1,0 +1,85 @@
+"""What every v1 request pays, and what it no longer pays: one Core SELECT for the key
+(revoking still takes effect at once), no session cookie, no rate-limiter work on the
+views that have no limit; and the transactions list from Core rows, labels included."""
+
+import pytest
+from sqlalchemy import event
+
+from spendsense.extensions import db, limiter
+from spendsense.services.auth import tokens
+from tests import factories
+from tests.api.helpers import ok
+from tests.conftest import make_app
+
+JUNE = {"from": "2024-06-01T00:00:00", "to": "2024-06-30T23:59:59"}
+
+
+def test_a_revoked_key_stops_working_at_once(client, user):
+    token, secret = tokens.issue(user.id, "cli")
+    headers = {"Authorization": f"Token {secret}"}
+    assert ok(client.get("/api/v1/token/check/", headers=headers)) == {"status": "valid", "user": "alice"}
+    tokens.revoke(user.id, token.id)
+    response = client.get("/api/v1/token/check/", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json() == {"detail": "Invalid token."}
+
+
+def test_the_key_check_is_one_select(client, auth):
+    client.get("/api/v1/token/check/", headers=auth)  # writes last_used_at once
+    seen = []
+
+    def listener(_conn, _cursor, statement, *_rest):
+        if not statement.startswith(("BEGIN", "ROLLBACK", "COMMIT")):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/api/v1/token/check/", headers=auth).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(seen) == 1 and seen[0].lstrip().startswith("SELECT"), seen
+
+
+def test_api_answers_carry_no_session_cookie(client, auth):
+    client.set_cookie("session", "not-a-valid-signed-cookie")
+    response = client.get("/api/v1/token/check/", headers=auth)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.fixture
+def limited_client(database_url, auth):
+    limited = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    limiter.reset()
+    with limited.app_context():
+        yield limited.test_client()
+        db.session.remove()
+        db.engine.dispose()
+    limiter.reset()
+
+
+def test_only_limited_views_use_the_rate_limit_storage(limited_client, auth, monkeypatch):
+    calls = []
+    strategy = limiter.limiter
+    for name in ("hit", "test"):
+        original = getattr(strategy, name)
+        monkeypatch.setattr(strategy, name, lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k))
+    for path in ("token/check/", "accounts/", "profile-data/", "transactions/"):
+        response = limited_client.get(f"/api/v1/{path}", headers=auth)
+        assert response.status_code in (200, 404)
+        assert "X-RateLimit-Limit" not in response.headers
+    assert calls == []
+    response = limited_client.post("/api/v1/token/", data={"username": "alice", "password": "wrong"})
+    assert response.status_code == 400
+    assert calls  # the login limit is still checked and counted
+    assert "X-RateLimit-Limit" in response.headers
+
+
+def test_labels_are_listed_in_name_order(api, ledger, main_account):
+    first = factories.create_transaction(ledger, account_id=main_account, amount="-3", occurred_at="2024-06-02",
+                                         labels=["zeta", "Alpha", "mid"])
+    second = factories.create_transaction(ledger, account_id=main_account, amount="4", occurred_at="2024-06-03",
+                                          labels=["mid"])
+    rows = ok(api.get("transactions/", JUNE))["transactions"]
+    assert [(row["id"], row["labels"]) for row in rows] == [
+        (second.id, ["mid"]), (first.id, ["Alpha", "mid", "zeta"])]
