@@ -76,6 +76,16 @@ def _as_decimal(value):
     return number
 
 
+def parse_number(value):
+    """A front door's amount as an exact Decimal, whatever currency it will be in:
+    MoneyError when it is not a plain number or is too large to be an amount. Whether
+    its decimals fit the account's currency is checked later, by ``to_minor``."""
+    number = _as_decimal(value)
+    if number.adjusted() >= 18:
+        raise MoneyError("Amount is too large.")
+    return number
+
+
 def is_number(value):
     """True when the input is a plain decimal number (whatever its size or decimals)."""
     try:

@@ -21,6 +21,7 @@ class Actor:
 
     label: str = ""
     user_id: int | None = None
+    source: str = "web"  # the door it came through, for the transactions it books (web or api)
 
 
 ANONYMOUS = Actor("")

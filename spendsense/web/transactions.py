@@ -9,7 +9,13 @@ from spendsense import money
 from spendsense.services import periods, validation
 from spendsense.services.auth import users
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.ledger import categories, queries, transactions, transfers
+from spendsense.services.ledger import legs, queries, transactions, transfers
+from spendsense.services.ledger.commands import (
+    ChangeTransaction,
+    ChangeTransfer,
+    NewTransaction,
+    NewTransfer,
+)
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm, TransactionForm, TransferForm
 from spendsense.web.helpers import apply_errors, back, current_ledger, or_404
@@ -28,8 +34,7 @@ SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "largest": "L
 
 
 def _int_arg(name):
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return validation.row_id_or_none(request.args.get(name))
 
 
 def _filters(ledger_id):
@@ -102,13 +107,12 @@ def new_transaction():
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         try:
-            amount = _signed(form, ledger_id)
-            transactions.create_transaction(
-                ledger_id, account_id=form.account_id.data, amount=amount,
-                occurred_at=_moment(ledger_id, form.date.data), category_id=form.category_id.data or None,
-                description=form.description.data, labels=form.labels.data, source="web")
-        except Invalid as exc:
-            apply_errors(form, exc)
+            transactions.record(ledger_id, NewTransaction(
+                amount=_signed(form), account_id=_choice(form.account_id.data, "account"),
+                occurred_at=_moment(ledger_id, form.date.data), category_id=_category(form),
+                description=form.description.data, labels=form.labels.data or (), source="web"))
+        except (Invalid, NotFound) as exc:
+            apply_errors(form, _as_form_error(exc))
         else:
             flash("Expense added." if form.kind.data == "spent" else "Income added.", "success")
             return back("web.transactions_list")
@@ -116,21 +120,50 @@ def new_transaction():
                            categories=category_choices(ledger_id)), 200 if not form.errors else 422
 
 
-def _signed(form, ledger_id):
+def _signed(form):
     """The typed amount (always positive) signed by the chosen type."""
     text = (form.amount.data or "").strip()
     if text.startswith("+"):  # "+5" is five; the type gives the sign
         text = text[1:].lstrip()
     if text.startswith("-"):
         raise Invalid.field("amount", "Type the amount without a sign; choose Expense or Income instead.")
-    if form.category_id.data:
-        try:
-            category = categories.get_visible(ledger_id, validation.identifier(form.category_id.data, "category"))
-        except (Invalid, NotFound) as exc:
-            raise Invalid.field("category", "Choose a category from the list.") from exc
-        if category.kind != form.kind.data:
-            raise Invalid.field("category", "This category is for the other type; pick another one.")
-    return "-" + text if form.kind.data == "spent" else text
+    try:
+        amount = money.parse_number(text)
+    except money.MoneyError as exc:
+        raise Invalid.field("amount", str(exc)) from exc
+    return -amount if form.kind.data == "spent" else amount
+
+
+def _number(text, field="amount", *, optional=False):
+    """A typed amount as a Decimal (None for an empty optional field)."""
+    if optional and not (text or "").strip():
+        return None
+    try:
+        return money.parse_number(text or "")
+    except money.MoneyError as exc:
+        raise Invalid.field(field, str(exc)) from exc
+
+
+def _choice(value, field):
+    """The id a select posted; anything else is "not one of the choices"."""
+    number = validation.row_id_or_none(value)
+    if number is None:
+        raise Invalid.field(field, "Choose a category from the list." if field == "category"
+                            else f"Choose an {field.replace('_', ' ')} from the list.")
+    return number
+
+
+def _category(form):
+    return _choice(form.category_id.data, "category") if form.category_id.data else None
+
+
+def _as_form_error(exc):
+    """Another ledger's (or a vanished) account or category reads as a bad choice."""
+    if isinstance(exc, NotFound):
+        field = exc.entity or "category"
+        return Invalid.field(field, f"Choose an {field} from the list." if field == "account"
+                             else "Choose a category from the list.")
+    return exc
 
 
 @bp.route("/transactions/<int:txn_id>/edit", methods=["GET", "POST"])
@@ -149,13 +182,13 @@ def edit_transaction(txn_id):
     form.category_id.choices = [(str(c.id), c.name) for c in category_choices(ledger_id)]
     if form.validate_on_submit():
         try:
-            transactions.update_transaction(
-                ledger_id, txn.id, account_id=form.account_id.data, amount=_signed(form, ledger_id),
+            transactions.change(ledger_id, txn.id, ChangeTransaction(
+                account_id=_choice(form.account_id.data, "account"), amount=_signed(form),
                 occurred_at=_moment(ledger_id, form.date.data, keep=txn.occurred_at),
-                category_id=form.category_id.data or None, description=form.description.data,
-                labels=form.labels.data)
-        except Invalid as exc:
-            apply_errors(form, exc)
+                category_id=_category(form), description=form.description.data,
+                labels=form.labels.data or ()))
+        except (Invalid, NotFound) as exc:
+            apply_errors(form, _as_form_error(exc))
         else:
             flash("Transaction saved.", "success")
             return back("web.transactions_list")
@@ -170,10 +203,10 @@ def delete_transaction(txn_id):
     txn = or_404(transactions.get_transaction, ledger_id, txn_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        transactions.delete_transaction(ledger_id, txn.id)
+        transactions.delete(ledger_id, txn.id)
         flash("Transfer deleted." if txn.transfer_id else "Transaction deleted.", "success")
         return back("web.transactions_list")
-    pair = transactions.transfer_pair(txn)
+    pair = legs.transfer_pair(txn)
     return render_template("transactions/delete.html", form=form, txn=txn, pair=pair)
 
 
@@ -184,10 +217,11 @@ def new_transfer():
     _entry, form = entry_forms(ledger_id, formdata=request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         try:
-            transactions.create_transfer(
-                ledger_id, from_account_id=form.from_account_id.data, to_account_id=form.to_account_id.data,
-                amount=form.amount.data, to_amount=form.to_amount.data or None,
-                occurred_at=_moment(ledger_id, form.date.data), description=form.description.data)
+            transfers.create(ledger_id, NewTransfer(
+                from_account_id=_choice(form.from_account_id.data, "from_account"),
+                to_account_id=_choice(form.to_account_id.data, "to_account"), amount=_number(form.amount.data),
+                to_amount=_number(form.to_amount.data, "to_amount", optional=True),
+                occurred_at=_moment(ledger_id, form.date.data), description=form.description.data))
         except Invalid as exc:
             apply_errors(form, exc)
         else:
@@ -201,7 +235,7 @@ def new_transfer():
 def edit_transfer(txn_id):
     ledger_id = current_ledger(write=True)
     txn = or_404(transactions.get_transaction, ledger_id, txn_id)
-    pair = transactions.transfer_pair(txn)
+    pair = legs.transfer_pair(txn)
     if pair is None:
         return redirect(url_for("web.edit_transaction", txn_id=txn.id))
     out_leg, in_leg = pair
@@ -216,12 +250,12 @@ def edit_transfer(txn_id):
     form.from_account_id.choices = form.to_account_id.choices = choices
     if form.validate_on_submit():
         try:
-            transfers.update_transfer(
-                ledger_id, txn.id, from_account_id=form.from_account_id.data,
-                to_account_id=form.to_account_id.data, amount=form.amount.data,
-                to_amount=form.to_amount.data or None,
+            transfers.update(ledger_id, txn.id, ChangeTransfer(
+                from_account_id=_choice(form.from_account_id.data, "from_account"),
+                to_account_id=_choice(form.to_account_id.data, "to_account"), amount=_number(form.amount.data),
+                to_amount=_number(form.to_amount.data, "to_amount", optional=True),
                 occurred_at=_moment(ledger_id, form.date.data, keep=out_leg.occurred_at),
-                description=form.description.data)
+                description=form.description.data))
         except Invalid as exc:
             apply_errors(form, exc)
         else:

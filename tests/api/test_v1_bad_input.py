@@ -111,7 +111,7 @@ CREATE_CASES = [
     case(T, "amount", "", 400, "amount parameter is required", "empty"),
     case(T, "amount", "-1", 400, "Amount must not be negative.", "negative"),
     case(T, "amount", "-0.01", 400, "Amount must not be negative.", "negative-cent"),
-    case(T, "amount", "0", 400, "Amount must be greater than zero.", "zero"),
+    case(T, "amount", "0", 400, "Amount must not be zero.", "zero"),
     case(T, "amount", "1e30", 400, AMOUNT_FORMAT_ERROR, "1e30"),
     case(T, "amount", "9" * 40, 400, "Amount is too large.", "40-nines"),
     case(T, "amount", "-" + "9" * 40, 400, "Amount is too large.", "negative-40-nines"),

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from spendsense.services.ledger import transactions
+from tests import factories
 from tests.api.helpers import SCHEMES, ok, raw_number
 
 
@@ -48,7 +48,7 @@ def test_transfers_are_not_counted(api, ledger, main_account):
     savings = api.create_account("Savings")
     api.create_transaction("spent", "20")
     api.create_transaction("earn", "30")
-    transactions.create_transfer(ledger, from_account_id=main_account, to_account_id=savings,
+    factories.create_transfer(ledger, from_account_id=main_account, to_account_id=savings,
                                  amount="75.25", description="Rainy day")
     assert api.balances() == {"Main": Decimal("34.75"), "Savings": Decimal("75.25")}
     assert totals(api.get("profile-data/")) == (Decimal("20.00"), Decimal("30.00"), Decimal("10.00"))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from spendsense.services.ledger import transactions
+from tests import factories
 from tests.api.helpers import (
     ACCOUNT_NOT_FOUND,
     AMOUNT_FORMAT_ERROR,
@@ -261,8 +261,8 @@ def test_required_parameters(api, main_account, missing, blank):
 
 
 @pytest.mark.parametrize("amount, message", [
-    ("0", "Amount must be greater than zero."),
-    ("0.00", "Amount must be greater than zero."),
+    ("0", "Amount must not be zero."),
+    ("0.00", "Amount must not be zero."),
     ("-5", "Amount must not be negative."),
     ("-0.01", "Amount must not be negative."),
     ("abc", AMOUNT_FORMAT_ERROR),
@@ -290,7 +290,7 @@ def test_bad_date(api, main_account, date):
 
 def test_transfer_legs_are_listed_without_a_category(api, ledger, main_account):
     savings = api.create_account("Savings")
-    transactions.create_transfer(ledger, from_account_id=main_account, to_account_id=savings,
+    factories.create_transfer(ledger, from_account_id=main_account, to_account_id=savings,
                                  amount="40", occurred_at="2024-06-03T09:00:00", description="Move")
     rows = api.transactions(JUNE)
     assert [(r["type"], r["amount"], r["account"], r["category"], r["is_transfer"]) for r in rows] == [

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from spendsense.services.auth import users
-from spendsense.services.ledger import accounts, categories, transactions
+from spendsense.services.ledger import accounts, categories
+from tests import factories
 from tests.browser import flows
 from tests.browser.conftest import shot
 
@@ -41,10 +42,10 @@ def spending(user, ledger):
     for account, amount, category in ((bank, "-12.34", supermarket), (cash, "-7.66", supermarket),
                                       (bank, "-45.50", restaurants), (cash, "-4.50", None),
                                       (bank, "1000.00", _category(ledger, "earn", "Salary"))):
-        transactions.create_transaction(ledger, account_id=account.id, amount=amount, category_id=category)
-    transactions.create_transfer(ledger, from_account_id=bank.id, to_account_id=cash.id, amount="25.00")
+        factories.create_transaction(ledger, account_id=account.id, amount=amount, category_id=category)
+    factories.create_transfer(ledger, from_account_id=bank.id, to_account_id=cash.id, amount="25.00")
     long_ago = users.local_now(ledger) - timedelta(days=400)
-    transactions.create_transaction(ledger, account_id=bank.id, amount="-99.00", category_id=restaurants,
+    factories.create_transaction(ledger, account_id=bank.id, amount="-99.00", category_id=restaurants,
                                     occurred_at=long_ago.isoformat())
     return Decimal("70.00")
 

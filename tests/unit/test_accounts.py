@@ -5,8 +5,9 @@ import pytest
 from spendsense.extensions import db
 from spendsense.models import Account
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger import accounts
 from spendsense.services.scope import ledger_for
+from tests import factories
 from tests.unit.helpers import balance, months, row
 
 
@@ -173,7 +174,7 @@ def test_archive_understands_false_strings(ledger, account):
 
 
 def test_update_opening_balance_adjusts_balance(ledger, account):
-    transactions.create_transaction(ledger, account_id=account, amount="-12.50", occurred_at="2024-03-02")
+    factories.create_transaction(ledger, account_id=account, amount="-12.50", occurred_at="2024-03-02")
     assert balance(account) == -1250
     accounts.update_account(ledger, account, opening_balance="100")
     saved = stored(account)
@@ -203,7 +204,7 @@ def test_currency_change_refused_when_the_opening_balance_does_not_fit(ledger):
 
 
 def test_currency_change_refused_with_transactions(ledger, account):
-    transactions.create_transaction(ledger, account_id=account, amount="5", occurred_at="2024-03-02")
+    factories.create_transaction(ledger, account_id=account, amount="5", occurred_at="2024-03-02")
     with pytest.raises(Invalid) as caught:
         accounts.update_account(ledger, account, currency="USD")
     assert caught.value.errors == {"currency": "The currency of an account with transactions cannot change."}
@@ -212,8 +213,8 @@ def test_currency_change_refused_with_transactions(ledger, account):
 
 
 def test_currency_change_allowed_once_transactions_are_deleted(ledger, account):
-    txn = transactions.create_transaction(ledger, account_id=account, amount="5", occurred_at="2024-03-02")
-    transactions.delete_transaction(ledger, txn.id)
+    txn = factories.create_transaction(ledger, account_id=account, amount="5", occurred_at="2024-03-02")
+    factories.delete_transaction(ledger, txn.id)
     accounts.update_account(ledger, account, currency="GBP")
     assert stored(account).currency == "GBP"
 
@@ -229,8 +230,8 @@ def test_delete_an_empty_account(ledger, account):
 
 
 def test_delete_refused_with_transactions(ledger, account):
-    transactions.create_transaction(ledger, account_id=account, amount="5", occurred_at="2024-03-02")
-    transactions.create_transaction(ledger, account_id=account, amount="-1", occurred_at="2024-03-03")
+    factories.create_transaction(ledger, account_id=account, amount="5", occurred_at="2024-03-02")
+    factories.create_transaction(ledger, account_id=account, amount="-1", occurred_at="2024-03-03")
     with pytest.raises(Invalid) as caught:
         accounts.delete_account(ledger, account)
     assert caught.value.errors == {"account": "This account has 2 transactions. "
@@ -240,12 +241,12 @@ def test_delete_refused_with_transactions(ledger, account):
 
 
 def test_delete_with_transactions_tombstones_them_and_the_other_legs(ledger, account, savings):
-    plain = transactions.create_transaction(ledger, account_id=account, amount="-20", occurred_at="2024-03-02")
-    out_leg, in_leg = transactions.create_transfer(ledger, from_account_id=account, to_account_id=savings,
+    plain = factories.create_transaction(ledger, account_id=account, amount="-20", occurred_at="2024-03-02")
+    out_leg, in_leg = factories.create_transfer(ledger, from_account_id=account, to_account_id=savings,
                                                    amount="30", occurred_at="2024-03-05")
-    back_out, back_in = transactions.create_transfer(ledger, from_account_id=savings, to_account_id=account,
+    back_out, back_in = factories.create_transfer(ledger, from_account_id=savings, to_account_id=account,
                                                      amount="5", occurred_at="2024-04-01")
-    kept = transactions.create_transaction(ledger, account_id=savings, amount="100", occurred_at="2024-03-01")
+    kept = factories.create_transaction(ledger, account_id=savings, amount="100", occurred_at="2024-03-01")
     assert balance(savings) == 10000 + 3000 - 500
 
     accounts.delete_account(ledger, account, delete_transactions=True)

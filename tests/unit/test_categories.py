@@ -4,8 +4,9 @@ from sqlalchemy import func, select
 from spendsense.extensions import db
 from spendsense.models import Category, CategoryRule
 from spendsense.services.errors import Forbidden, Invalid, NotFound
-from spendsense.services.ledger import categories, seed, transactions
+from spendsense.services.ledger import categories, seed
 from spendsense.services.scope import ledger_for
+from tests import factories
 from tests.unit.helpers import row
 
 
@@ -201,7 +202,7 @@ def test_other_ledgers_categories_are_not_found(ledger, other_user):
 def test_delete_moves_transactions_to_the_chosen_category(ledger, account):
     hobby = categories.create_category(ledger, "Hobby", "🎨", "spent")
     other = categories.create_category(ledger, "Other hobby", "🎲", "spent")
-    txn = transactions.create_transaction(ledger, account_id=account, amount="-5", category_id=hobby.id,
+    txn = factories.create_transaction(ledger, account_id=account, amount="-5", category_id=hobby.id,
                                           occurred_at="2024-03-01")
     db.session.add(CategoryRule(ledger_id=ledger, category_id=hobby.id, payee_pattern="ART SHOP"))
     db.session.commit()
@@ -214,7 +215,7 @@ def test_delete_moves_transactions_to_the_chosen_category(ledger, account):
 def test_delete_leaves_transactions_uncategorised(ledger, account):
     hobby = categories.create_category(ledger, "Hobby", "🎨", "spent")
     child = categories.create_category(ledger, "Painting", "🖌️", "spent", parent_id=hobby.id)
-    txn = transactions.create_transaction(ledger, account_id=account, amount="-5", category_id=hobby.id,
+    txn = factories.create_transaction(ledger, account_id=account, amount="-5", category_id=hobby.id,
                                           occurred_at="2024-03-01")
     db.session.add(CategoryRule(ledger_id=ledger, category_id=hobby.id, payee_pattern="ART SHOP"))
     db.session.commit()

@@ -3,7 +3,8 @@ from sqlalchemy import func, select, text
 from spendsense.extensions import db
 from spendsense.models import Category, User
 from spendsense.services.auth import users
-from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger import accounts
+from tests import factories
 from tests.conftest import PASSWORD
 from tests.unit.helpers import balance
 
@@ -74,7 +75,7 @@ def test_create_user_needs_an_email(runner):
 
 
 def test_check_balances(runner, ledger, account):
-    transactions.create_transaction(ledger, account_id=account, amount="-12.34", occurred_at="2024-03-01")
+    factories.create_transaction(ledger, account_id=account, amount="-12.34", occurred_at="2024-03-01")
     result = runner.invoke(args=["check-balances"])
     assert result.exit_code == 0, result.output
     assert result.output == "All balances and monthly totals match their transactions.\n"
@@ -82,7 +83,7 @@ def test_check_balances(runner, ledger, account):
 
 def test_check_balances_finds_and_fixes_a_corrupted_balance(runner, ledger, account):
     savings = accounts.create_account(ledger, "Savings", opening_balance="5").id
-    transactions.create_transaction(ledger, account_id=account, amount="-12.34", occurred_at="2024-03-01")
+    factories.create_transaction(ledger, account_id=account, amount="-12.34", occurred_at="2024-03-01")
     db.session.execute(text("UPDATE accounts SET balance = balance + 1 WHERE id = :id"), {"id": account})
     db.session.execute(text("UPDATE monthly_totals SET spent = 0 WHERE account_id = :id"), {"id": account})
     db.session.commit()
@@ -108,7 +109,7 @@ def test_check_balances_finds_and_fixes_a_corrupted_balance(runner, ledger, acco
 
 
 def test_check_balances_restores_a_missing_monthly_row(runner, ledger, account):
-    transactions.create_transaction(ledger, account_id=account, amount="7", occurred_at="2024-05-05")
+    factories.create_transaction(ledger, account_id=account, amount="7", occurred_at="2024-05-05")
     db.session.execute(text("DELETE FROM monthly_totals"))
     db.session.commit()
     assert runner.invoke(args=["check-balances"]).exit_code == 1

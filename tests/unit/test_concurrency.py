@@ -16,9 +16,10 @@ from spendsense.extensions import db
 from spendsense.models import Account, MonthlyTotal, Transaction
 from spendsense.services.auth import users
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.ledger import accounts, transactions
-from spendsense.services.ledger.transfers import update_transfer
+from spendsense.services.ledger import accounts
+from tests import factories
 from tests.conftest import PASSWORD
+from tests.factories import update_transfer
 from tests.unit.helpers import assert_consistent, balance, live_count, row
 
 THREADS = 8
@@ -62,7 +63,7 @@ def amounts_for(index, count=PER_THREAD):
 def test_parallel_creates_keep_the_balance_exact(app, runner, ledger, account):
     def work(index):
         for number, amount in enumerate(amounts_for(index)):
-            transactions.create_transaction(ledger, account_id=account, amount=str(amount),
+            factories.create_transaction(ledger, account_id=account, amount=str(amount),
                                             occurred_at=f"2024-{1 + number % 12:02d}-15", source="api")
 
     run_in_threads(app, THREADS, work)
@@ -85,22 +86,22 @@ def test_parallel_creates_keep_the_balance_exact(app, runner, ledger, account):
 
 
 def test_parallel_creates_edits_and_deletes(app, runner, ledger, account, savings):
-    existing = [transactions.create_transaction(ledger, account_id=account, amount="-10",
+    existing = [factories.create_transaction(ledger, account_id=account, amount="-10",
                                                 occurred_at="2024-02-01").id for _ in range(THREADS * 10)]
     mine = [existing[i::THREADS] for i in range(THREADS)]
 
     def work(index):
         for number, txn_id in enumerate(mine[index]):
             if index % 4 == 0:
-                transactions.delete_transaction(ledger, txn_id)
+                factories.delete_transaction(ledger, txn_id)
             elif index % 4 == 1:
-                transactions.update_transaction(ledger, txn_id, amount="-2.50", occurred_at="2024-03-05")
+                factories.update_transaction(ledger, txn_id, amount="-2.50", occurred_at="2024-03-05")
             elif index % 4 == 2:
-                transactions.update_transaction(ledger, txn_id, account_id=savings)
+                factories.update_transaction(ledger, txn_id, account_id=savings)
             else:
-                transactions.create_transaction(ledger, account_id=savings, amount=f"{number + 1}.01",
+                factories.create_transaction(ledger, account_id=savings, amount=f"{number + 1}.01",
                                                 occurred_at="2024-04-01")
-                transactions.create_transfer(ledger, from_account_id=savings, to_account_id=account, amount="1",
+                factories.create_transfer(ledger, from_account_id=savings, to_account_id=account, amount="1",
                                              occurred_at="2024-04-02")
 
     run_in_threads(app, THREADS, work)
@@ -117,12 +118,12 @@ def test_parallel_creates_edits_and_deletes(app, runner, ledger, account, saving
 
 
 def test_deleting_the_same_transaction_at_once_reverses_it_once(app, ledger, account):
-    transactions.create_transaction(ledger, account_id=account, amount="100", occurred_at="2024-01-01")
-    target = transactions.create_transaction(ledger, account_id=account, amount="-30", occurred_at="2024-01-02").id
+    factories.create_transaction(ledger, account_id=account, amount="100", occurred_at="2024-01-01")
+    target = factories.create_transaction(ledger, account_id=account, amount="-30", occurred_at="2024-01-02").id
 
     def work(_index):
         try:
-            transactions.delete_transaction(ledger, target)
+            factories.delete_transaction(ledger, target)
         except NotFound:
             return "not found"
         return "deleted"
@@ -134,13 +135,13 @@ def test_deleting_the_same_transaction_at_once_reverses_it_once(app, ledger, acc
 
 
 def test_deleting_a_transfer_from_both_legs_at_once(app, ledger, account, savings):
-    out_leg, in_leg = transactions.create_transfer(ledger, from_account_id=account, to_account_id=savings,
+    out_leg, in_leg = factories.create_transfer(ledger, from_account_id=account, to_account_id=savings,
                                                    amount="40", occurred_at="2024-01-02")
     legs = [out_leg.id, in_leg.id]
 
     def work(index):
         try:
-            transactions.delete_transaction(ledger, legs[index % 2])
+            factories.delete_transaction(ledger, legs[index % 2])
         except NotFound:
             return "not found"
         return "deleted"
@@ -151,10 +152,10 @@ def test_deleting_a_transfer_from_both_legs_at_once(app, ledger, account, saving
 
 
 def test_editing_the_same_transaction_at_once_applies_each_edit_fully(app, ledger, account, savings):
-    target = transactions.create_transaction(ledger, account_id=account, amount="-1", occurred_at="2024-01-02").id
+    target = factories.create_transaction(ledger, account_id=account, amount="-1", occurred_at="2024-01-02").id
 
     def work(index):
-        transactions.update_transaction(ledger, target, amount=f"-{index + 2}",
+        factories.update_transaction(ledger, target, amount=f"-{index + 2}",
                                         account_id=savings if index % 2 else account,
                                         occurred_at=f"2024-{index + 1:02d}-03")
 
@@ -170,7 +171,7 @@ def test_opposite_transfers_at_once(app, ledger, account, savings):
     def work(index):
         source, target = (account, savings) if index % 2 else (savings, account)
         for _ in range(10):
-            transactions.create_transfer(ledger, from_account_id=source, to_account_id=target, amount="1.25",
+            factories.create_transfer(ledger, from_account_id=source, to_account_id=target, amount="1.25",
                                          occurred_at="2024-05-05")
 
     run_in_threads(app, THREADS, work)
@@ -179,7 +180,7 @@ def test_opposite_transfers_at_once(app, ledger, account, savings):
 
 
 def test_opening_balance_updates_at_once(app, ledger, account):
-    transactions.create_transaction(ledger, account_id=account, amount="-5", occurred_at="2024-01-02")
+    factories.create_transaction(ledger, account_id=account, amount="-5", occurred_at="2024-01-02")
 
     def work(index):
         accounts.update_account(ledger, account, opening_balance=str(100 * (index + 1)))
@@ -200,10 +201,10 @@ def test_deleting_an_account_while_others_book_into_it(app, ledger, account, sav
         for _ in range(5):
             try:
                 if index % 2:
-                    transactions.create_transaction(ledger, account_id=account, amount="-1",
+                    factories.create_transaction(ledger, account_id=account, amount="-1",
                                                     occurred_at="2024-06-01")
                 else:
-                    transactions.create_transfer(ledger, from_account_id=savings, to_account_id=account,
+                    factories.create_transfer(ledger, from_account_id=savings, to_account_id=account,
                                                  amount="2", occurred_at="2024-06-01")
             except NotFound:
                 return
@@ -221,7 +222,7 @@ def test_deleting_an_account_while_others_book_into_it(app, ledger, account, sav
 
 def test_rewriting_one_transfer_at_once(app, ledger, account, savings):
     third = accounts.create_account(ledger, "Third").id
-    out_id, in_id = (leg.id for leg in transactions.create_transfer(
+    out_id, in_id = (leg.id for leg in factories.create_transfer(
         ledger, from_account_id=account, to_account_id=savings, amount="10", occurred_at="2024-01-02"))
     routes = [(account, savings), (savings, third), (third, account), (savings, account)]
 

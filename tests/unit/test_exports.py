@@ -13,8 +13,9 @@ from quiffen import Qif
 from spendsense.models import Transaction
 from spendsense.services.entry import recorder as quick_record
 from spendsense.services.io import exports
-from spendsense.services.ledger import accounts, folders, queries, transactions
+from spendsense.services.ledger import accounts, folders, legs, queries
 from spendsense.services.scope import ledger_for
+from tests import factories
 
 
 @pytest.fixture
@@ -26,22 +27,22 @@ def book(ledger):
     yen = accounts.create_account(ledger, "Wallet ¥", type="cash", currency="JPY").id
     report = folders.create_report(ledger, "Trip")
     made = [
-        transactions.create_transaction(ledger, account_id=main, amount="-12.50", occurred_at="2024-06-01T09:30:00",
+        factories.create_transaction(ledger, account_id=main, amount="-12.50", occurred_at="2024-06-01T09:30:00",
                                         payee="=HYPERLINK(\"http://x\")", description="+lunch, \"quoted\"",
                                         labels=["work", "food"], report_id=report.id, external_id="src-1"),
-        transactions.create_transaction(ledger, account_id=main, amount="2500", occurred_at="2024-06-02T08:00:00",
+        factories.create_transaction(ledger, account_id=main, amount="2500", occurred_at="2024-06-02T08:00:00",
                                         payee="Acme", description="salary ✓ Ünïcödé", cheque_number="1001"),
-        transactions.create_transaction(ledger, account_id=yen, amount="-1234", occurred_at="2024-06-03T12:00:00",
+        factories.create_transaction(ledger, account_id=yen, amount="-1234", occurred_at="2024-06-03T12:00:00",
                                         payee="@sushi", description="-minus"),
-        transactions.create_transaction(ledger, account_id=card, amount="-0.05", occurred_at="2024-06-04T23:59:59",
+        factories.create_transaction(ledger, account_id=card, amount="-0.05", occurred_at="2024-06-04T23:59:59",
                                         payee="+44 20 7946 0000", status="pending"),
     ]
-    out_leg, in_leg = transactions.create_transfer(ledger, from_account_id=main, to_account_id=card,
+    out_leg, in_leg = factories.create_transfer(ledger, from_account_id=main, to_account_id=card,
                                                    amount="100", occurred_at="2024-06-05T10:00:00",
                                                    description="pay the card")
     converted = quick_record.record(ledger, "taxi 12 USD 2024-06-03 @main")
-    gone = transactions.create_transaction(ledger, account_id=main, amount="-1", occurred_at="2024-06-06T10:00:00")
-    transactions.delete_transaction(ledger, gone.id)
+    gone = factories.create_transaction(ledger, account_id=main, amount="-1", occurred_at="2024-06-06T10:00:00")
+    factories.delete_transaction(ledger, gone.id)
     return {"ids": [t.id for t in made] + [out_leg.id, in_leg.id, converted.id], "deleted": gone.id,
             "main": main, "card": card, "yen": yen, "report": report.id}
 
@@ -104,7 +105,7 @@ def test_qif_round_trip_with_quiffen(ledger, book):
             for name, account in qif.accounts.items() for group in account.transactions.values() for t in group}
     expected = set()
     for txn in stored(ledger).values():
-        other = transactions.transfer_pair(txn)
+        other = legs.transfer_pair(txn)
         partner = None
         if other:
             partner = exports.qif_account_name((other[1] if other[0].id == txn.id else other[0]).account.name)

@@ -13,6 +13,7 @@ from spendsense.services.entry import parser as quick_entry
 from spendsense.services.entry import recorder as quick_record
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts, folders
+from spendsense.services.ledger.rules import Rule
 from spendsense.services.scope import ledger_for
 from tests.api.helpers import SYSTEM_CATEGORIES, snapshot
 
@@ -21,9 +22,9 @@ TODAY = date(2024, 6, 5)  # a Wednesday
 CATEGORIES = tuple(quick_entry.CategoryRef(number, name, value, kind, icon)
                    for number, (kind, value, name, icon) in enumerate(sorted(SYSTEM_CATEGORIES), start=1))
 BY_VALUE = {(c.kind, c.value): c for c in CATEGORIES}
-RULES = (quick_entry.RuleRef("lunch", BY_VALUE["spent", "restaurants"].id),
-         quick_entry.RuleRef("taxi", BY_VALUE["spent", "transport"].id),
-         quick_entry.RuleRef("Groceries", BY_VALUE["spent", "supermarket"].id))
+RULES = (Rule("lunch", BY_VALUE["spent", "restaurants"].id, "spent"),
+         Rule("taxi", BY_VALUE["spent", "transport"].id, "spent"),
+         Rule("Groceries", BY_VALUE["spent", "supermarket"].id, "spent"))
 MAIN = quick_entry.AccountRef(1, "Main", "EUR")
 ACCOUNTS = (MAIN, quick_entry.AccountRef(2, "Cash", "EUR"), quick_entry.AccountRef(3, "Main bank", "EUR"),
             quick_entry.AccountRef(4, "US card", "USD"))

@@ -1,13 +1,14 @@
 from decimal import Decimal
 
-from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger import accounts
 from spendsense.services.ledger import totals as reports
 from spendsense.services.scope import ledger_for
+from tests import factories
 
 
 def book(ledger, account, *amounts, when="2024-03-10"):
     for amount in amounts:
-        transactions.create_transaction(ledger, account_id=account, amount=amount, occurred_at=when)
+        factories.create_transaction(ledger, account_id=account, amount=amount, occurred_at=when)
 
 
 def totals(ledger):
@@ -36,10 +37,10 @@ def test_totals_per_currency_over_all_months(ledger, account, savings, yen, dina
 
 
 def test_edits_and_deletes_are_reflected(ledger, account):
-    first = transactions.create_transaction(ledger, account_id=account, amount="-10", occurred_at="2024-03-01")
-    second = transactions.create_transaction(ledger, account_id=account, amount="-5", occurred_at="2024-04-01")
-    transactions.update_transaction(ledger, first.id, amount="30")
-    transactions.delete_transaction(ledger, second.id)
+    first = factories.create_transaction(ledger, account_id=account, amount="-10", occurred_at="2024-03-01")
+    second = factories.create_transaction(ledger, account_id=account, amount="-5", occurred_at="2024-04-01")
+    factories.update_transaction(ledger, first.id, amount="30")
+    factories.delete_transaction(ledger, second.id)
     assert totals(ledger) == [("EUR", Decimal("0.00"), Decimal("30.00"), Decimal("30.00"))]
 
 

@@ -3,8 +3,9 @@ import pytest
 from spendsense.extensions import db
 from spendsense.models import Account, Ledger, LedgerMember, Transaction
 from spendsense.services.errors import Forbidden, NotFound
-from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger import accounts
 from spendsense.services.scope import get_owned, ledger_for, owned
+from tests import factories
 
 
 def test_get_owned_on_another_ledgers_id_is_not_found(ledger, account, other_user):
@@ -13,7 +14,7 @@ def test_get_owned_on_another_ledgers_id_is_not_found(ledger, account, other_use
     with pytest.raises(NotFound) as caught:
         get_owned(Account, bobs, account, message="Account not found!")
     assert caught.value.message == "Account not found!"
-    txn = transactions.create_transaction(ledger, account_id=account, amount="1", occurred_at="2024-01-01")
+    txn = factories.create_transaction(ledger, account_id=account, amount="1", occurred_at="2024-01-01")
     with pytest.raises(NotFound):
         get_owned(Transaction, bobs, txn.id)
 

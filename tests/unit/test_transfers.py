@@ -4,10 +4,11 @@ from decimal import Decimal
 import pytest
 
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.ledger import accounts, categories, transactions
+from spendsense.services.ledger import accounts, categories, legs
 from spendsense.services.ledger import totals as reports
-from spendsense.services.ledger.transfers import update_transfer
 from spendsense.services.scope import ledger_for
+from tests import factories
+from tests.factories import update_transfer
 from tests.unit.helpers import balance, live_count, months, row
 
 MARCH = date(2024, 3, 1)
@@ -20,7 +21,7 @@ def at(text):
 
 
 def transfer(ledger, source, target, amount="25.00", when="2024-03-10T09:00:00", **kwargs):
-    return transactions.create_transfer(ledger, from_account_id=source, to_account_id=target, amount=amount,
+    return factories.create_transfer(ledger, from_account_id=source, to_account_id=target, amount=amount,
                                         occurred_at=when, **kwargs)
 
 
@@ -40,7 +41,7 @@ def test_same_currency_transfer_makes_two_linked_legs(ledger, account, savings):
     assert (balance(account), balance(savings)) == (-2500, 2500)
     assert months(account) == {MARCH: (0, 0, -2500, 1)}
     assert months(savings) == {MARCH: (0, 0, 2500, 1)}
-    assert transactions.transfer_pair(row(in_leg.id))[0].id == out_leg.id
+    assert legs.transfer_pair(row(in_leg.id))[0].id == out_leg.id
 
 
 def test_same_currency_accepts_an_equal_to_amount(ledger, account, savings):
@@ -133,7 +134,7 @@ def test_cross_currency_needs_the_received_amount(ledger, account, yen):
 def test_editing_the_amount_changes_both_legs(ledger, account, savings, edited):
     out_leg, in_leg = transfer(ledger, account, savings)
     leg = out_leg if edited == "out" else in_leg
-    transactions.update_transaction(ledger, leg.id, amount="40")
+    factories.update_transaction(ledger, leg.id, amount="40")
     assert (row(out_leg.id).amount, row(in_leg.id).amount) == (-4000, 4000)
     assert (balance(account), balance(savings)) == (-4000, 4000)
     assert months(account) == {MARCH: (0, 0, -4000, 1)}
@@ -142,7 +143,7 @@ def test_editing_the_amount_changes_both_legs(ledger, account, savings, edited):
 
 def test_editing_the_date_and_note_changes_both_legs(ledger, account, savings):
     out_leg, in_leg = transfer(ledger, account, savings)
-    transactions.update_transaction(ledger, in_leg.id, occurred_at="2024-04-15", description="moved")
+    factories.update_transaction(ledger, in_leg.id, occurred_at="2024-04-15", description="moved")
     for leg in (row(out_leg.id), row(in_leg.id)):
         assert leg.occurred_at == at("2024-04-15T00:00:00")
         assert leg.description == "moved"
@@ -153,18 +154,18 @@ def test_editing_the_date_and_note_changes_both_legs(ledger, account, savings):
 def test_a_transfer_leg_gets_no_category(ledger, account, savings):
     out_leg, _in_leg = transfer(ledger, account, savings)
     food = categories.find_by_value(ledger, "supermarket", "spent").id
-    transactions.update_transaction(ledger, out_leg.id, category_id=food)
+    factories.update_transaction(ledger, out_leg.id, category_id=food)
     assert row(out_leg.id).category_id is None
 
 
 def test_editing_a_cross_currency_amount_needs_the_counter_amount(ledger, account, yen):
     out_leg, in_leg = transfer(ledger, account, yen, amount="10.00", to_amount="1600")
     with pytest.raises(Invalid) as caught:
-        transactions.update_transaction(ledger, out_leg.id, amount="20")
+        factories.update_transaction(ledger, out_leg.id, amount="20")
     assert list(caught.value.errors) == ["counter_amount"]
     assert (row(out_leg.id).amount, row(in_leg.id).amount) == (-1000, 1600)
 
-    transactions.update_transaction(ledger, out_leg.id, amount="20", counter_amount="3000")
+    factories.update_transaction(ledger, out_leg.id, amount="20", counter_amount="3000")
     out_row, in_row = row(out_leg.id), row(in_leg.id)
     assert (out_row.amount, in_row.amount) == (-2000, 3000)
     assert (out_row.fx_rate, in_row.fx_rate) == ("150", "0.0066666666666666666667")
@@ -175,11 +176,11 @@ def test_editing_a_cross_currency_amount_needs_the_counter_amount(ledger, accoun
 def test_moving_a_leg_to_another_account(ledger, account, savings):
     third = accounts.create_account(ledger, "Third").id
     out_leg, in_leg = transfer(ledger, account, savings)
-    transactions.update_transaction(ledger, in_leg.id, account_id=third)
+    factories.update_transaction(ledger, in_leg.id, account_id=third)
     assert row(in_leg.id).account_id == third
     assert (balance(account), balance(savings), balance(third)) == (-2500, 0, 2500)
     with pytest.raises(Invalid) as caught:
-        transactions.update_transaction(ledger, in_leg.id, account_id=account)
+        factories.update_transaction(ledger, in_leg.id, account_id=account)
     assert caught.value.errors == {"account": "A transfer needs two different accounts."}
     assert row(in_leg.id).account_id == third
 
@@ -187,9 +188,9 @@ def test_moving_a_leg_to_another_account(ledger, account, savings):
 def test_moving_a_leg_into_another_currency(ledger, account, savings, yen):
     out_leg, in_leg = transfer(ledger, account, savings)
     with pytest.raises(Invalid) as caught:
-        transactions.update_transaction(ledger, in_leg.id, account_id=yen, amount="4000")
+        factories.update_transaction(ledger, in_leg.id, account_id=yen, amount="4000")
     assert caught.value.errors == {"counter_amount": "The other account uses EUR: give the amount it receives."}
-    transactions.update_transaction(ledger, in_leg.id, account_id=yen, amount="4000", counter_amount="25")
+    factories.update_transaction(ledger, in_leg.id, account_id=yen, amount="4000", counter_amount="25")
     out_row, in_row = row(out_leg.id), row(in_leg.id)
     assert (out_row.amount, in_row.amount) == (-2500, 4000)
     assert (out_row.fx_rate, in_row.fx_rate) == ("160", "0.00625")
@@ -199,18 +200,18 @@ def test_moving_a_leg_into_another_currency(ledger, account, savings, yen):
 @pytest.mark.parametrize("deleted", ["out", "in"])
 def test_deleting_one_leg_deletes_both(ledger, account, savings, deleted):
     out_leg, in_leg = transfer(ledger, account, savings)
-    transactions.delete_transaction(ledger, (out_leg if deleted == "out" else in_leg).id)
+    factories.delete_transaction(ledger, (out_leg if deleted == "out" else in_leg).id)
     assert row(out_leg.id).deleted_at is not None
     assert row(in_leg.id).deleted_at is not None
     assert (balance(account), balance(savings)) == (0, 0)
     assert months(account) == {} and months(savings) == {}
     with pytest.raises(NotFound):
-        transactions.delete_transaction(ledger, in_leg.id)
+        factories.delete_transaction(ledger, in_leg.id)
 
 
 def test_transfers_are_neither_spent_nor_earned(ledger, account, savings, yen):
-    transactions.create_transaction(ledger, account_id=account, amount="-30", occurred_at="2024-03-01")
-    transactions.create_transaction(ledger, account_id=savings, amount="100", occurred_at="2024-03-01")
+    factories.create_transaction(ledger, account_id=account, amount="-30", occurred_at="2024-03-01")
+    factories.create_transaction(ledger, account_id=savings, amount="100", occurred_at="2024-03-01")
     transfer(ledger, account, savings, amount="500")
     transfer(ledger, account, yen, amount="10", to_amount="1600")
     totals = reports.all_time_totals(ledger)
@@ -235,7 +236,7 @@ def test_update_transfer_rewrites_both_legs(ledger, account, savings, yen):
 
 
 def test_update_transfer_refuses_a_plain_transaction(ledger, account, savings):
-    plain = transactions.create_transaction(ledger, account_id=account, amount="-5", occurred_at="2024-03-01")
+    plain = factories.create_transaction(ledger, account_id=account, amount="-5", occurred_at="2024-03-01")
     with pytest.raises(Invalid) as caught:
         update_transfer(ledger, plain.id, from_account_id=account, to_account_id=savings, amount="1")
     assert list(caught.value.errors) == ["transfer"]

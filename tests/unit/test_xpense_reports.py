@@ -6,9 +6,10 @@ from sqlalchemy import select
 from spendsense.extensions import db
 from spendsense.models import Report, Transaction
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger import accounts
 from spendsense.services.ledger import folders as xpense_reports
 from spendsense.services.scope import ledger_for
+from tests import factories
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def main(ledger):
 
 
 def spend(ledger, account, amount="-5", **extra):
-    return transactions.create_transaction(ledger, account_id=account, amount=amount, **extra).id
+    return factories.create_transaction(ledger, account_id=account, amount=amount, **extra).id
 
 
 def current_names(ledger):
@@ -108,7 +109,7 @@ def test_move_refuses_other_ledgers_rows_and_changes_nothing(ledger, main, other
 def test_update_transaction_can_refile_and_unfile(ledger, main):
     trip = xpense_reports.create_report(ledger, "Trip")
     txn_id = spend(ledger, main)
-    transactions.update_transaction(ledger, txn_id, report_id=trip.id)
+    factories.update_transaction(ledger, txn_id, report_id=trip.id)
     assert db.session.get(Transaction, txn_id).report_id == trip.id
-    transactions.update_transaction(ledger, txn_id, report_id=None)
+    factories.update_transaction(ledger, txn_id, report_id=None)
     assert db.session.get(Transaction, txn_id).report_id is None

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Account
-from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger import accounts
+from tests import factories
 from tests.web.helpers import (
     account_count,
     balance,
@@ -92,7 +93,7 @@ def test_edit_form_shows_current_values(logged_in, ledger, main):
 
 
 def test_edit_account_name_type_and_opening_balance(logged_in, ledger, main):
-    transactions.create_transaction(ledger, account_id=main, amount="-12.50")
+    factories.create_transaction(ledger, account_id=main, amount="-12.50")
     response = logged_in.post(f"/accounts/{main}/edit", data={
         "name": "Everyday", "type": "credits", "currency": "EUR", "opening_balance": "200", "is_net_worth": ""})
     assert response.status_code == 302
@@ -104,7 +105,7 @@ def test_edit_account_name_type_and_opening_balance(logged_in, ledger, main):
 
 
 def test_edit_account_currency_refused_with_transactions(logged_in, ledger, main):
-    transactions.create_transaction(ledger, account_id=main, amount="-1")
+    factories.create_transaction(ledger, account_id=main, amount="-1")
     response = logged_in.post(f"/accounts/{main}/edit", data={**NEW, "name": "Main", "currency": "USD"})
     assert response.status_code == 422
     assert field_errors(text(response), "currency") == [
@@ -139,7 +140,7 @@ def test_archive_and_restore(logged_in, ledger, main):
 
 
 def test_archived_account_keeps_its_transactions_visible(logged_in, ledger, main):
-    txn = transactions.create_transaction(ledger, account_id=main, amount="-7", description="Old thing")
+    txn = factories.create_transaction(ledger, account_id=main, amount="-7", description="Old thing")
     accounts.archive_account(ledger, main)
     html = text(logged_in.get("/transactions?period=all"))
     assert f'data-id="{txn.id}"' in html
@@ -164,8 +165,8 @@ def test_delete_account_without_transactions(logged_in, ledger, main):
 
 
 def test_delete_account_with_transactions_needs_the_box(logged_in, ledger, main, savings):
-    transactions.create_transaction(ledger, account_id=main, amount="-5")
-    transactions.create_transaction(ledger, account_id=main, amount="-6")
+    factories.create_transaction(ledger, account_id=main, amount="-5")
+    factories.create_transaction(ledger, account_id=main, amount="-6")
     html = text(logged_in.get(f"/accounts/{main}/delete"))
     assert "This account has <strong>2</strong> transactions." in html
     assert 'name="delete_transactions"' in html
@@ -179,9 +180,9 @@ def test_delete_account_with_transactions_needs_the_box(logged_in, ledger, main,
 
 
 def test_delete_account_with_transactions_and_transfers(logged_in, ledger, main, savings):
-    transactions.create_transaction(ledger, account_id=main, amount="-5")
-    transactions.create_transaction(ledger, account_id=savings, amount="3")
-    transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="40")
+    factories.create_transaction(ledger, account_id=main, amount="-5")
+    factories.create_transaction(ledger, account_id=savings, amount="3")
+    factories.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="40")
     assert balance(savings) == 4300
     response = logged_in.post(f"/accounts/{main}/delete", data={"delete_transactions": "y"})
     assert response.status_code == 302

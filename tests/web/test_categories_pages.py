@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from spendsense.extensions import db
 from spendsense.models import Category, Transaction
-from spendsense.services.ledger import categories, transactions
+from spendsense.services.ledger import categories
 from spendsense.services.scope import ledger_for
 from spendsense.web.emoji_choices import EMOJI_CHOICES
+from tests import factories
 from tests.web.helpers import at, field_errors, fresh, system_category, text
 
 
@@ -193,7 +194,7 @@ def test_system_categories_cannot_be_changed(logged_in, method, action):
 
 
 def used_by(ledger, main, category_id, count):
-    return [transactions.create_transaction(ledger, account_id=main, amount=f"-{n + 1}",
+    return [factories.create_transaction(ledger, account_id=main, amount=f"-{n + 1}",
                                             occurred_at=at("2024-01-01"), category_id=category_id).id
             for n in range(count)]
 

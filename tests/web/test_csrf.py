@@ -4,7 +4,8 @@ import pytest
 
 from spendsense.extensions import db
 from spendsense.services.auth import tokens
-from spendsense.services.ledger import categories, transactions
+from spendsense.services.ledger import categories
+from tests import factories
 from tests.conftest import PASSWORD, make_app
 from tests.web.helpers import (
     account_count,
@@ -83,8 +84,8 @@ def test_register(browser, app):
 @pytest.fixture
 def data(ledger, main, savings, user):
     books = categories.create_category(ledger, "Books", "📚", "spent").id
-    txn = transactions.create_transaction(ledger, account_id=main, amount="-5").id
-    out_leg, _ = transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="7")
+    txn = factories.create_transaction(ledger, account_id=main, amount="-5").id
+    out_leg, _ = factories.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="7")
     token, _secret = tokens.issue(user.id, "cli")
     return {"account": main, "savings": savings, "category": books, "txn": txn, "transfer": out_leg.id,
             "token": token.id}

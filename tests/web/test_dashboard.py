@@ -4,8 +4,9 @@ activity, and the quick-add dialog."""
 import re
 
 from spendsense.services.auth import users
-from spendsense.services.ledger import accounts, categories, transactions
+from spendsense.services.ledger import accounts, categories
 from spendsense.services.scope import ledger_for
+from tests import factories
 from tests.web.helpers import at, data_attr, row_ids, text
 
 
@@ -32,8 +33,8 @@ def test_new_user_sees_empty_states(logged_in):
 def test_tiles_and_totals_per_currency(logged_in, ledger, main, savings):
     dollars = accounts.create_account(ledger, "Dollars", currency="USD", opening_balance="50.25").id
     card = accounts.create_account(ledger, "Card", type="credits", currency="EUR", opening_balance="-30.10").id
-    transactions.create_transaction(ledger, account_id=main, amount="-12.34")
-    transactions.create_transaction(ledger, account_id=savings, amount="1000")
+    factories.create_transaction(ledger, account_id=main, amount="-12.34")
+    factories.create_transaction(ledger, account_id=savings, amount="1000")
     html = text(logged_in.get("/dashboard"))
     assert tile_balance(html, main) == "€87.66"
     assert tile_balance(html, savings) == "€1,000.00"
@@ -50,7 +51,7 @@ def test_tiles_and_totals_per_currency(logged_in, ledger, main, savings):
 
 
 def test_archived_accounts_leave_tiles_and_total(logged_in, ledger, main, savings):
-    transactions.create_transaction(ledger, account_id=savings, amount="40")
+    factories.create_transaction(ledger, account_id=savings, amount="40")
     accounts.archive_account(ledger, savings)
     html = text(logged_in.get("/dashboard"))
     assert f'data-account-id="{savings}"' not in html
@@ -62,10 +63,10 @@ def test_archived_accounts_leave_tiles_and_total(logged_in, ledger, main, saving
 
 def test_month_flows_and_recent_transactions(logged_in, ledger, main, savings):
     today = users.local_now(ledger).date()
-    transactions.create_transaction(ledger, account_id=main, amount="-10.00", occurred_at=at(today, 8))
-    transactions.create_transaction(ledger, account_id=main, amount="-2.50", occurred_at=at(today, 9))
-    transactions.create_transaction(ledger, account_id=main, amount="300", occurred_at=at(today, 10))
-    transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="55",
+    factories.create_transaction(ledger, account_id=main, amount="-10.00", occurred_at=at(today, 8))
+    factories.create_transaction(ledger, account_id=main, amount="-2.50", occurred_at=at(today, 9))
+    factories.create_transaction(ledger, account_id=main, amount="300", occurred_at=at(today, 10))
+    factories.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="55",
                                  occurred_at=at(today, 11))
     html = text(logged_in.get("/dashboard"))
     assert '<span class="amount-out">−€12.50</span> · <span class="amount-in">+€300.00</span>' in html
@@ -74,7 +75,7 @@ def test_month_flows_and_recent_transactions(logged_in, ledger, main, savings):
 
 
 def test_recent_transactions_are_the_latest_eight(logged_in, ledger, main):
-    made = [transactions.create_transaction(ledger, account_id=main, amount=f"-{n}",
+    made = [factories.create_transaction(ledger, account_id=main, amount=f"-{n}",
                                             occurred_at=at("2024-03-01", n)).id for n in range(1, 11)]
     assert row_ids(text(logged_in.get("/dashboard"))) == made[::-1][:8]
 

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Account, Category, Transaction
-from spendsense.services.ledger import accounts, categories, transactions
+from spendsense.services.ledger import accounts, categories
+from tests import factories
 from tests.web.helpers import at, balance, field_errors, fresh, live_count, row_ids, text
 
 
@@ -13,10 +14,10 @@ from tests.web.helpers import at, balance, field_errors, fresh, live_count, row_
 def alices(ledger, main, savings):
     """alice's data, with names that must never appear on bob's pages."""
     category = categories.create_category(ledger, "Alicecat", "🎻", "spent")
-    txn = transactions.create_transaction(ledger, account_id=main, amount="-12.00", category_id=category.id,
+    txn = factories.create_transaction(ledger, account_id=main, amount="-12.00", category_id=category.id,
                                           description="Alicesecret", labels="alicelabel",
                                           occurred_at=at("2024-02-02"))
-    out_leg, in_leg = transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings,
+    out_leg, in_leg = factories.create_transfer(ledger, from_account_id=main, to_account_id=savings,
                                                    amount="30", description="Alicetransfer",
                                                    occurred_at=at("2024-02-03"))
     return {"account": main, "savings": savings, "txn": txn.id, "out": out_leg.id, "in": in_leg.id,
@@ -27,7 +28,7 @@ def alices(ledger, main, savings):
 def bobs(bob_ledger):
     account = accounts.create_account(bob_ledger, "Bobbank", opening_balance="10").id
     category = categories.create_category(bob_ledger, "Bobcat", "🐈", "spent").id
-    txn = transactions.create_transaction(bob_ledger, account_id=account, amount="-1", category_id=category,
+    txn = factories.create_transaction(bob_ledger, account_id=account, amount="-1", category_id=category,
                                           occurred_at=at("2024-02-02"))
     return {"account": account, "category": category, "txn": txn.id}
 

@@ -4,7 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from spendsense.services.ledger import categories, transactions
+from spendsense.services.ledger import categories
+from tests import factories
 from tests.web.helpers import text
 
 # (name, path template); {account}, {txn}, {transfer}, {category} are alice's ids.
@@ -44,9 +45,9 @@ TITLES = {
 @pytest.fixture
 def ids(ledger, main, savings):
     books = categories.create_category(ledger, "Books", "📚", "spent")
-    txn = transactions.create_transaction(ledger, account_id=main, amount="-12.50", category_id=books.id,
+    txn = factories.create_transaction(ledger, account_id=main, amount="-12.50", category_id=books.id,
                                           description="Novel")
-    out_leg, _in_leg = transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings,
+    out_leg, _in_leg = factories.create_transfer(ledger, from_account_id=main, to_account_id=savings,
                                                     amount="20.00")
     return {"account": main, "txn": txn.id, "transfer": out_leg.id, "category": books.id}
 

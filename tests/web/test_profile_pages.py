@@ -8,12 +8,13 @@ import pytest
 from spendsense.extensions import db
 from spendsense.models import User
 from spendsense.services.auth import users
-from spendsense.services.ledger import accounts, transactions
+from spendsense.services.ledger import accounts
+from tests import factories
 from tests.web.helpers import at, field_errors, fresh, text
 
 
 def add(ledger, account, amount, day, hour=12):
-    return transactions.create_transaction(ledger, account_id=account, amount=amount, occurred_at=at(day, hour))
+    return factories.create_transaction(ledger, account_id=account, amount=amount, occurred_at=at(day, hour))
 
 
 def all_time(html):
@@ -49,7 +50,7 @@ def test_all_time_totals_per_currency(logged_in, ledger, main, savings):
     add(ledger, savings, "1000.00", "2022-02-02")
     add(ledger, dollars, "-5", "2021-03-03")
     add(ledger, dollars, "2.50", "2021-03-04")
-    transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="300",
+    factories.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="300",
                                  occurred_at=at("2022-01-01"))
     accounts.archive_account(ledger, savings)  # archived accounts still count
     html = text(logged_in.get("/profile"))
@@ -64,7 +65,7 @@ def test_deleted_transactions_and_accounts_do_not_count(logged_in, ledger, main,
     gone = add(ledger, main, "-50", "2022-01-01")
     add(ledger, main, "-7", "2022-01-02")
     add(ledger, savings, "9", "2022-01-03")
-    transactions.delete_transaction(ledger, gone.id)
+    factories.delete_transaction(ledger, gone.id)
     accounts.delete_account(ledger, savings, delete_transactions=True)
     assert all_time(text(logged_in.get("/profile"))) == {"EUR": ("€7.00", "€0.00", "-€7.00")}
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import CategoryRule, Report, Transaction
-from spendsense.services.entry import recorder as quick_record
 from spendsense.services.ledger import folders as xpense_reports
-from spendsense.services.ledger import transactions
+from spendsense.services.ledger import rules
+from tests import factories
 from tests.conftest import PASSWORD, make_app
 from tests.web.helpers import csrf_token, fresh, live_count, system_category, text
 
@@ -100,7 +100,7 @@ def test_choosing_a_category_records_it_and_learns_the_word(logged_in, ledger, m
 
 
 def test_another_users_preview_uses_their_own_words(bob_client, ledger, main):
-    quick_record.learn_rule(ledger, "coffee", system_category("restaurants").id)
+    rules.learn(ledger, "coffee", system_category("restaurants").id)
     shown = preview(bob_client, "coffee 3").get_json()["preview"]
     assert shown["matched_by"] == "default" and shown["account"] == "Cash" and shown["new_account"] is True
 
@@ -154,7 +154,7 @@ def test_folders_create_rename_close_reopen_and_make_current(logged_in, ledger):
 
 def test_moving_transactions_between_folders(logged_in, ledger, main):
     trip = xpense_reports.create_report(ledger, "Trip")
-    ids = [transactions.create_transaction(ledger, account_id=main, amount="-5", payee=f"row {n}").id for n in range(3)]
+    ids = [factories.create_transaction(ledger, account_id=main, amount="-5", payee=f"row {n}").id for n in range(3)]
     unfiled = text(logged_in.get("/reports/folders/none"))
     assert all(f'data-id="{i}"' in unfiled for i in ids)
     response = logged_in.post("/reports/folders/move", data={"txn": [str(ids[0]), str(ids[1])], "target": str(trip.id),
@@ -170,7 +170,7 @@ def test_moving_transactions_between_folders(logged_in, ledger, main):
 def test_another_user_cannot_see_or_touch_folders(bob_client, ledger, main):
     trip = xpense_reports.create_report(ledger, "Trip")
     assert trip.id == 1
-    txn = transactions.create_transaction(ledger, account_id=main, amount="-5", report_id=trip.id)
+    txn = factories.create_transaction(ledger, account_id=main, amount="-5", report_id=trip.id)
     assert bob_client.get(f"/reports/folders/{trip.id}").status_code == 404
     for action in ("rename", "close", "current", "reopen"):
         assert bob_client.post(f"/reports/folders/{trip.id}/{action}", data={"name": "x"}).status_code == 404
@@ -186,13 +186,13 @@ def test_another_user_cannot_see_or_touch_folders(bob_client, ledger, main):
 @pytest.fixture
 def history(ledger, main, savings):
     made = [
-        transactions.create_transaction(ledger, account_id=main, amount="-12.50", occurred_at="2024-06-01T10:00:00",
+        factories.create_transaction(ledger, account_id=main, amount="-12.50", occurred_at="2024-06-01T10:00:00",
                                         payee="=cmd|' /C calc'!A0", category_id=system_category("restaurants").id),
-        transactions.create_transaction(ledger, account_id=main, amount="1000", occurred_at="2024-06-02T10:00:00",
+        factories.create_transaction(ledger, account_id=main, amount="1000", occurred_at="2024-06-02T10:00:00",
                                         description="salary", category_id=system_category("salary", "earn").id),
-        transactions.create_transaction(ledger, account_id=savings, amount="-3", occurred_at="2024-07-01T10:00:00"),
+        factories.create_transaction(ledger, account_id=savings, amount="-3", occurred_at="2024-07-01T10:00:00"),
     ]
-    transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="50",
+    factories.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="50",
                                  occurred_at="2024-06-03T10:00:00")
     return made
 

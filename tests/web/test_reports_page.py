@@ -10,14 +10,15 @@ from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 
 from spendsense.services.auth import users
-from spendsense.services.ledger import accounts, categories, transactions
+from spendsense.services.ledger import accounts, categories
+from tests import factories
 from tests.web.helpers import at, chart_data, system_category, text
 
 D = Decimal
 
 
 def add(ledger, account, amount, day, hour=12, category=None, **kwargs):
-    return transactions.create_transaction(ledger, account_id=account, amount=amount, occurred_at=at(day, hour),
+    return factories.create_transaction(ledger, account_id=account, amount=amount, occurred_at=at(day, hour),
                                            category_id=category, **kwargs)
 
 
@@ -91,7 +92,7 @@ def spending(ledger, main, today):
         add(ledger, main, amount, day, hour=0, category=category)
     add(ledger, main, "500", today, category=system_category("salary", "earn").id)  # income is not spending
     savings = accounts.create_account(ledger, "Pot").id
-    transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="77",
+    factories.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="77",
                                  occurred_at=at(today))  # neither is a transfer
     return rows, {"week": week_start, "month": today.replace(day=1), "30days": today - timedelta(days=29),
                   "year": today.replace(month=1, day=1)}
@@ -185,7 +186,7 @@ def test_income_and_expense_per_month(logged_in, ledger, main, savings, today):
     add(ledger, savings, "-4.50", this_month)
     add(ledger, main, "-30", last_month)
     add(ledger, main, "-999", long_ago)
-    transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="50",
+    factories.create_transfer(ledger, from_account_id=main, to_account_id=savings, amount="50",
                                  occurred_at=at(this_month))
     html = report(logged_in)
     rows = table_rows(html, "report-monthly")
@@ -245,7 +246,7 @@ def test_net_worth_over_time(logged_in, ledger, main, today):
     add(ledger, main, "250", this_month - relativedelta(months=2))
     add(ledger, main, "-40", this_month - relativedelta(months=30))  # before the window
     add(ledger, outside, "-100", today)
-    transactions.create_transfer(ledger, from_account_id=main, to_account_id=outside, amount="15",
+    factories.create_transfer(ledger, from_account_id=main, to_account_id=outside, amount="15",
                                  occurred_at=at(this_month - relativedelta(months=1)))
     html = report(logged_in)
     rows = table_rows(html, "report-networth")

@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 
 from spendsense.services.auth import users
-from spendsense.services.ledger import accounts, categories, transactions
+from spendsense.services.ledger import accounts, categories
 from spendsense.web.transactions import PER_PAGE
+from tests import factories
 from tests.web.helpers import at, data_attr, day_sections, row_ids, system_category, text
 
 
 def add(ledger, account, amount, day, hour=12, **kwargs):
-    return transactions.create_transaction(ledger, account_id=account, amount=amount,
+    return factories.create_transaction(ledger, account_id=account, amount=amount,
                                            occurred_at=at(day, hour), **kwargs).id
 
 
@@ -35,7 +36,7 @@ def three_days(ledger, main, savings):
         "e": add(ledger, main, "-3.10", "2024-03-03", 7),
         "f": add(ledger, savings, "40", "2024-03-05", 7),
     }
-    out_leg, _in_leg = transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings,
+    out_leg, _in_leg = factories.create_transfer(ledger, from_account_id=main, to_account_id=savings,
                                                     amount="99", occurred_at=at("2024-03-03", 12))
     ids["transfer"] = out_leg.id
     return ids
@@ -185,7 +186,7 @@ def mixed(ledger, main, savings, other_user):
         "other": add(ledger, savings, "-15", "2024-04-04", category_id=system_category("pets").id,
                      description="cat_food"),
     }
-    out_leg, in_leg = transactions.create_transfer(ledger, from_account_id=main, to_account_id=savings,
+    out_leg, in_leg = factories.create_transfer(ledger, from_account_id=main, to_account_id=savings,
                                                    amount="50", occurred_at=at("2024-04-05"),
                                                    description="Monthly saving")
     ids["transfer"], ids["transfer in"] = out_leg.id, in_leg.id
@@ -258,7 +259,7 @@ def test_sorts(logged_in, ledger, main, sort, expected):
 def many(ledger, main):
     """120 expenses an hour apart, oldest first."""
     start = at("2024-01-01", 0)
-    return [transactions.create_transaction(ledger, account_id=main, amount=f"-{n + 1}",
+    return [factories.create_transaction(ledger, account_id=main, amount=f"-{n + 1}",
                                             occurred_at=start + timedelta(hours=n)).id
             for n in range(120)]
 

@@ -24,7 +24,7 @@ def body():
 
 
 def actor():
-    return Actor(f"API ({request.remote_addr or 'unknown address'})")
+    return Actor(f"API ({request.remote_addr or 'unknown address'})", source="api")
 
 
 def boolean(value, field):

@@ -14,6 +14,7 @@ from spendsense.services import validation
 from spendsense.services.auth import tokens, users
 from spendsense.services.errors import AuthenticationFailed, Invalid
 from spendsense.services.ledger import accounts, categories, queries, totals, transactions
+from spendsense.services.ledger.commands import NewTransaction
 from spendsense.services.scope import ledger_for
 
 CREATE_METHODS = ["GET", "POST"]
@@ -68,7 +69,7 @@ def create_account():
     ledger_id = ledger_for(g.user, write=True)
     currency = validation.currency(_optional(data, "currency", accounts.ledger_currency(ledger_id)))
     amount = _optional(data, "amount", "0")
-    _check_number(amount)
+    _number(amount)
     account = accounts.create_account(ledger_id, name, opening_balance=amount, currency=currency,
                                       type=data.get("type"))
     return jsonify({"status": "ok", "id": account.id})
@@ -81,11 +82,13 @@ def _optional(data, field, default):
     return default if value is None or value == "" else value
 
 
-def _check_number(value):
-    """The documented message for anything that is not a plain number; size and
-    decimals are checked later against the account's currency, with their own message."""
-    if not money.is_number(value):
-        raise Invalid.field("amount", AMOUNT_FORMAT_ERROR)
+def _number(value):
+    """The amount as a Decimal; the documented message for anything that is not a plain
+    number. Decimals are checked against the account's currency, with their own message."""
+    try:
+        return money.parse_number(value)
+    except money.MoneyError as exc:
+        raise Invalid.field("amount", AMOUNT_FORMAT_ERROR if not money.is_number(value) else str(exc)) from exc
 
 
 def _moment(value, field, *, end_of_day):
@@ -126,26 +129,14 @@ def create_transaction():
         value = data.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
             return error(f"{field} parameter is required", 400)
-    _check_number(data["amount"])
-    # Clean names before they reach SQL: PostgreSQL refuses NUL characters outright.
-    account_name = validation.text(data["account"], "account", max_length=100, label="Account")
-    category_value = validation.text(data["category"], "category", max_length=100, label="Category")
-    ledger_id = ledger_for(g.user, write=True)
-    account = accounts.find_by_name(ledger_id, account_name)
-    if account is None:
-        return error("Account not found!", 404)
-    category = categories.find_by_value(ledger_id, category_value, kind)
-    if category is None:
-        return error("Category not found!", 404)
-    amount = validation.amount(data["amount"], account.currency, allow_negative=False)
-    if amount == 0:
-        raise Invalid.field("amount", "Amount must be greater than zero.")
+    amount = _number(data["amount"])
+    if amount < 0:
+        raise Invalid.field("amount", "Amount must not be negative.")
     occurred_at = _moment(data["date"], "date", end_of_day=False) if data.get("date") else None
-    txn = transactions.create_transaction(
-        ledger_id, account_id=account.id, amount=-amount if kind == "spent" else amount,
-        category_id=category.id, occurred_at=occurred_at, description=data.get("description"),
-        source="api",
-    )
+    txn = transactions.record(ledger_for(g.user, write=True), NewTransaction(
+        amount=-amount if kind == "spent" else amount, account_name=data["account"],
+        category_value=data["category"], occurred_at=occurred_at,
+        description=data.get("description"), source="api"))
     return jsonify({"status": "ok", "id": txn.id})
 
 

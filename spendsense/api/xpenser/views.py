@@ -6,7 +6,7 @@ from flask import Response, g, jsonify, render_template, stream_with_context
 from sqlalchemy import and_
 
 from spendsense.api.params import merged
-from spendsense.api.xpenser import auth, bp, serializers
+from spendsense.api.xpenser import auth, bp, commands, serializers
 from spendsense.models import Transaction
 from spendsense.services import validation
 from spendsense.services.entry import recorder as quick_record
@@ -14,6 +14,7 @@ from spendsense.services.errors import Forbidden, Invalid, NotFound
 from spendsense.services.io import expense_filter, exports
 from spendsense.services.ledger import transactions
 from spendsense.services.scope import ledger_for
+from spendsense.services.uow import write_transaction
 
 EXPENSE_FIELDS = ("type", "amount", "notes", "report", "date", "tags")
 FILTER_FIELDS = ("date", "date_op", "type", "notes", "amount", "amount_op", "created", "created_op",
@@ -64,11 +65,16 @@ def simple():
 def create_expense():
     data = merged()
     ledger_id = ledger_for(g.user, write=True)
-    txn = expense_filter.create_expense(
-        ledger_id, kind_word=_text(data, "type"), amount=_text(data, "amount"), notes=_text(data, "notes"),
-        report_id=_text(data, "report"), occurred_at=_text(data, "date"), tags=_text(data, "tags"),
-        sourceid=_text(data, "sourceid"), account_name=_text(data, "account"))
-    return _answer(transactions.get_transaction(ledger_id, txn.id))
+    fields = {field: _text(data, field) for field in (*EXPENSE_FIELDS, "sourceid", "account")}
+    # One write: a first expense that opens the "Cash" account opens it only if it is recorded.
+    try:
+        with write_transaction():
+            txn = transactions.record(ledger_id, commands.new_expense(ledger_id, fields))
+    except NotFound as exc:
+        if exc.entity != "account":
+            raise
+        raise Invalid.field("account", "Account not found.") from exc  # a field of the form, as Xpenser says
+    return _answer(transactions.get_loaded(ledger_id, txn.id))
 
 
 def _expense_id(value):
@@ -87,7 +93,7 @@ def get_expense(expense_id):
 
 def _get(ledger_id, expense_id):
     try:
-        return transactions.get_transaction(ledger_id, _expense_id(expense_id))
+        return transactions.get_loaded(ledger_id, _expense_id(expense_id))
     except NotFound as exc:
         raise NotFound("Expense not found") from exc
 
@@ -98,8 +104,10 @@ def update_expense(expense_id):
     data = merged()
     ledger_id = ledger_for(g.user, write=True)
     txn = _get(ledger_id, expense_id)
-    fields = {field: _text(data, field) for field in EXPENSE_FIELDS if field in data}
-    expense_filter.update_expense(ledger_id, txn.id, fields)
+    change = commands.expense_change(ledger_id, txn, {field: _text(data, field) for field in EXPENSE_FIELDS
+                                                      if field in data})
+    if change is not None:
+        transactions.change(ledger_id, txn.id, change)
     return _answer(_get(ledger_id, expense_id))
 
 
@@ -108,7 +116,7 @@ def update_expense(expense_id):
 def delete_expense(expense_id):
     ledger_id = ledger_for(g.user, write=True)
     txn = _get(ledger_id, expense_id)
-    transactions.delete_transaction(ledger_id, txn.id)
+    transactions.delete(ledger_id, txn.id)
     return jsonify({"status": 200, "id": txn.id})
 
 

@@ -210,7 +210,7 @@ def create_bill(project_id, *, actor=None, include_inactive=False, **values):
         session.flush()
         shares = splits.split(bill.converted_amount, _weights(owers))
         splits.apply(bill.bill_type, bill.payer_id, bill.converted_amount, shares, +1)
-        transactions = booking.sync_bill(project, bill, {}, shares)
+        transactions = booking.sync_bill(project, bill, {}, shares, actor)
         splits.store_owers(bill.id, shares, transactions)
         audit.record(project, "bill", bill.id, "create", audit.diff({}, _snapshot(bill, shares, _names(project.id))),
                      actor)
@@ -238,7 +238,7 @@ def update_bill(project_id, bill_id, *, actor=None, **values):
         shares = splits.split(bill.converted_amount, _weights(owers))
         splits.apply(bill.bill_type, bill.payer_id, bill.converted_amount, shares, +1)
         session.execute(delete(bill_owers).where(bill_owers.c.bill_id == bill.id))
-        transactions = booking.sync_bill(project, bill, old_rows, shares)
+        transactions = booking.sync_bill(project, bill, old_rows, shares, actor)
         splits.store_owers(bill.id, shares, transactions)
         session.flush()
         changes = audit.diff(before, _snapshot(bill, shares, names))
@@ -255,14 +255,14 @@ def delete_bill(project_id, bill_id, *, actor=None):
         old_rows = splits.shares_of(bill.id)
         old_shares = {member_id: share for member_id, (share, _txn) in old_rows.items()}
         splits.apply(bill.bill_type, bill.payer_id, bill.converted_amount, old_shares, -1)
-        booking.sync_bill(project, bill, old_rows, {})
+        booking.sync_bill(project, bill, old_rows, {}, actor)
         audit.record(project, "bill", bill.id, "delete", audit.gone(_snapshot(bill, old_rows, _names(project.id))),
                      actor)
         session.execute(delete(Bill).where(Bill.id == bill.id))
         session.expunge(bill)
 
 
-def resplit_member_bills(project, member_id):
+def resplit_member_bills(project, member_id, actor=None):
     """After a weight change: split again every bill the member owes on, moving the
     cached totals and linked personal transactions by the differences."""
     bill_ids = select(bill_owers.c.bill_id).where(bill_owers.c.member_id == member_id)
@@ -283,7 +283,7 @@ def resplit_member_bills(project, member_id):
             continue
         splits.apply(bill.bill_type, bill.payer_id, 0, old, -1)
         splits.apply(bill.bill_type, bill.payer_id, 0, new, +1)
-        transactions = booking.sync_bill(project, bill, {o: (s, t) for o, (s, t, _w) in owers.items()}, new)
+        transactions = booking.sync_bill(project, bill, {o: (s, t) for o, (s, t, _w) in owers.items()}, new, actor)
         changed.extend({"bill": bill_id, "member": ower, "share": new[ower], "txn": transactions.get(ower)}
                        for ower in new)
     if changed:

@@ -24,9 +24,11 @@ from spendsense.models import (
     Transaction,
     bill_owers,
 )
+from spendsense.services import validation
 from spendsense.services.bills import lookup
 from spendsense.services.errors import Forbidden, Invalid, NotFound
 from spendsense.services.ledger import accounts, categories, transactions
+from spendsense.services.ledger.commands import ChangeTransaction, NewTransaction
 from spendsense.services.uow import write_transaction
 
 
@@ -51,27 +53,29 @@ def recorders(project_id):
     rows = db.session.execute(
         select(Member, Account.currency).join(Account, Account.id == Member.share_account_id)
         .where(Member.project_id == project_id, Member.record_share.is_(True), Member.user_id.is_not(None),
-               Account.deleted_at.is_(None)))
+               Account.deleted_at.is_(None), Account.archived.is_(False)))
     return {member.id: (member, currency) for member, currency in rows}
 
 
-def _values(project, bill, share, currency):
-    minor = -share  # owing a share is money out; a negative share (a refund) is money in
-    return {"amount": money.from_minor(minor, currency), "occurred_at": bill.date, "payee": project.name[:200], "description": bill.what[:500]}
+def _share_fields(project, bill, share, currency):
+    """The transaction fields a share books: owing a share is money out, a negative
+    share (a refund) money in."""
+    return {"amount": money.from_minor(-share, currency), "occurred_at": bill.date,
+            "payee": project.name[:200], "description": bill.what[:500]}
 
 
-def _book(project, bill, member, currency, share, txn_id):
+def _book(project, bill, member, currency, share, txn_id, source):
     """Create or update the member's transaction for this bill; its id."""
     ledger_id = personal_ledger(member.user_id)
-    values = _values(project, bill, share, currency)
+    fields = _share_fields(project, bill, share, currency)
     if txn_id is not None:
         try:
-            transactions.update_transaction(ledger_id, txn_id, **values)
+            transactions.change(ledger_id, txn_id, ChangeTransaction(**fields))
             return txn_id
         except NotFound:  # the user deleted it from their ledger: book it again
             pass
-    txn = transactions.create_transaction(ledger_id, account_id=member.share_account_id,
-                                          category_id=member.share_category_id, source="web", **values)
+    txn = transactions.record(ledger_id, NewTransaction(
+        account_id=member.share_account_id, category_id=member.share_category_id, source=source, **fields))
     return txn.id
 
 
@@ -80,15 +84,16 @@ def _unbook(txn_id):
     if ledger_id is None:
         return
     try:
-        transactions.delete_transaction(ledger_id, txn_id)
+        transactions.delete(ledger_id, txn_id)
     except NotFound:  # already deleted by its owner
         pass
 
 
-def sync_bill(project, bill, old_rows, new_shares):
+def sync_bill(project, bill, old_rows, new_shares, actor=None):
     """Bring the linked members' transactions in step with the bill. ``old_rows`` is
     {member id: (share, transaction id)} as stored before, ``new_shares`` {member id:
-    share} after ({} when the bill is deleted). Returns {member id: transaction id}."""
+    share} after ({} when the bill is deleted); ``actor`` says through which door the
+    change came, and so the source of what is booked. Returns {member id: transaction id}."""
     booked = {}
     if not old_rows and not new_shares:
         return booked
@@ -99,7 +104,8 @@ def sync_bill(project, bill, old_rows, new_shares):
         wanted = member_id in active and bill.bill_type == "Expense" and bool(share)
         if wanted:
             member, currency = active[member_id]
-            booked[member_id] = _book(project, bill, member, currency, share, txn_id)
+            booked[member_id] = _book(project, bill, member, currency, share, txn_id,
+                                      actor.source if actor else "web")
         elif txn_id is not None:
             _unbook(txn_id)
     return booked
@@ -171,11 +177,11 @@ def configure(project_id, member_id, user_id, *, record, account_id=None, catego
             .where(bill_owers.c.member_id == member.id, Bill.bill_type == "Expense")).all()
         for bill, share, txn_id in rows:
             if txn_id is not None and moved:
-                transactions.update_transaction(ledger_id, txn_id, account_id=account.id,
-                                                category_id=member.share_category_id,
-                                                **_values(project, bill, share, account.currency))
+                transactions.change(ledger_id, txn_id, ChangeTransaction(
+                    account_id=account.id, category_id=member.share_category_id,
+                    **_share_fields(project, bill, share, account.currency)))
             elif txn_id is None and share:
-                new_id = _book(project, bill, member, account.currency, share, None)
+                new_id = _book(project, bill, member, account.currency, share, None, "web")
                 db.session.execute(update(bill_owers).where(bill_owers.c.bill_id == bill.id,
                                                             bill_owers.c.member_id == member.id)
                                    .values(transaction_id=new_id).execution_options(synchronize_session=False))
@@ -183,10 +189,10 @@ def configure(project_id, member_id, user_id, *, record, account_id=None, catego
 
 
 def _id(value, field):
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise Invalid.field(field, f"Choose an {field}." if field == "account" else "Choose a category.") from exc
+    number = validation.row_id_or_none(value)
+    if number is None:
+        raise Invalid.field(field, f"Choose an {field}." if field == "account" else "Choose a category.")
+    return number
 
 
 def forget_project(project):

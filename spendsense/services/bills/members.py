@@ -99,7 +99,7 @@ def update_member(project_id, member_id, *, name=None, weight=None, activated=No
         if new_weight is not None and new_weight != member.weight_milli:
             member.weight_milli = new_weight
             db.session.flush()
-            project_bills.resplit_member_bills(project, member.id)
+            project_bills.resplit_member_bills(project, member.id, actor)
         changes = audit.diff(before, _snapshot(member))
         if changes:
             audit.record(project, "member", member.id, "update", {"name": [before["name"], member.name], **changes},

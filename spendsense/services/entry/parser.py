@@ -28,6 +28,7 @@ from spendsense.services import validation
 from spendsense.services.entry.amounts import HOW, currency_of, number, take_amount
 from spendsense.services.entry.dates import take_date
 from spendsense.services.errors import Invalid
+from spendsense.services.ledger import rules
 from spendsense.services.ledger.categories import slugify
 
 MAX_LENGTH = 500
@@ -44,12 +45,6 @@ class CategoryRef:
 
 
 @dataclass(frozen=True)
-class RuleRef:
-    pattern: str
-    category_id: int
-
-
-@dataclass(frozen=True)
 class AccountRef:
     id: int
     name: str
@@ -62,7 +57,7 @@ class Vocabulary:
 
     currency: str = "EUR"  # of the default account, or the owner's base currency
     categories: tuple = ()
-    rules: tuple = ()
+    rules: tuple = ()  # of services.ledger.rules.Rule
     accounts: tuple = ()
     default_account: AccountRef | None = None
 
@@ -200,11 +195,7 @@ def _match(vocabulary, kind_word, kind):
         if found is not None:
             return found, "name"
     by_id = {c.id: c for c in pool}
-    folded = kind_word.casefold()
-    rules = [r for r in vocabulary.rules if r.category_id in by_id and r.pattern.strip()]
-    exact = [r for r in rules if r.pattern.strip().casefold() == folded]
-    inside = sorted((r for r in rules if r.pattern.strip().casefold() in folded),
-                    key=lambda r: len(r.pattern), reverse=True)
-    for rule in exact + inside:
-        return by_id[rule.category_id], "rule"
+    category_id = rules.best_match(vocabulary.rules, kind_word, kind=kind)
+    if category_id in by_id:
+        return by_id[category_id], "rule"
     return None, "none"

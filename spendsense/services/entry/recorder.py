@@ -12,15 +12,13 @@ owner's base currency: a phone or a script can start recording at once.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from spendsense.extensions import db
-from spendsense.models import CategoryRule
 from spendsense.services import exchange, validation
 from spendsense.services.auth import users
 from spendsense.services.entry import parser as quick_entry
 from spendsense.services.errors import Invalid
-from spendsense.services.ledger import accounts, categories, folders, transactions
+from spendsense.services.ledger import accounts, categories, folders, rules, transactions
+from spendsense.services.ledger.commands import NewTransaction
 from spendsense.services.uow import write_transaction
 
 NEW_ACCOUNT_NAME = "Cash"
@@ -50,16 +48,14 @@ def vocabulary(ledger_id):
     base = accounts.ledger_currency(ledger_id)
     cats = tuple(quick_entry.CategoryRef(c.id, c.name, c.value, c.kind, c.icon)
                  for c in categories.list_categories(ledger_id))
-    rules = tuple(quick_entry.RuleRef(pattern, category_id) for pattern, category_id in db.session.execute(
-        select(CategoryRule.payee_pattern, CategoryRule.category_id)
-        .where(CategoryRule.ledger_id == ledger_id).order_by(CategoryRule.id)))
+    learned = rules.for_ledger(ledger_id)
     rows = accounts.list_accounts(ledger_id)
     refs = tuple(quick_entry.AccountRef(a.id, a.name, a.currency) for a in rows)
     open_rows = [a for a in rows if not a.archived]
     default = next((a for a in open_rows if a.currency == base), open_rows[0] if open_rows else None)
     default_ref = quick_entry.AccountRef(default.id, default.name, default.currency) if default else None
     return quick_entry.Vocabulary(currency=default.currency if default else base, categories=cats,
-                                  rules=rules, accounts=refs, default_account=default_ref)
+                                  rules=learned, accounts=refs, default_account=default_ref)
 
 
 def preview(ledger_id, text, *, report_id=None):
@@ -95,50 +91,36 @@ def record(ledger_id, text, *, report_id=None, category_id=None, source="quick")
     overrides the category the line picked, and is learned for its type word."""
     plan = preview(ledger_id, text, report_id=report_id)
     entry = plan.entry
-    chosen = _override(ledger_id, category_id, entry)
+    chosen = _override(category_id, entry)
     with write_transaction():
         account_id = plan.account.id if plan.account else _open_account(ledger_id, plan.currency)
-        target = report_id if report_id not in (None, "") else folders.ensure_current(ledger_id).id
-        category = chosen or entry.category
-        txn = transactions.create_transaction(
-            ledger_id, account_id=account_id, amount=plan.signed_amount, occurred_at=plan.occurred_at,
-            category_id=category.id if category else None, labels=list(entry.labels),
+        txn = transactions.record(ledger_id, NewTransaction(
+            amount=plan.signed_amount, account_id=account_id, occurred_at=plan.occurred_at,
+            category_id=chosen or (entry.category.id if entry.category else None), labels=tuple(entry.labels),
             payee=entry.type if chosen else entry.payee, description=entry.notes, source=source,
-            report_id=target, fx=plan.conversion)
+            report_id=validation.identifier(report_id, "report") if report_id not in (None, "") else None,
+            current_report=report_id in (None, ""), conversion=plan.conversion,
+            apply_rules=False))  # the parser has applied the rules to the type word already
         if chosen is not None and entry.type and entry.matched_by not in ("value", "name"):
-            learn_rule(ledger_id, entry.type, chosen.id)
+            rules.learn(ledger_id, entry.type, chosen)
     return txn
 
 
-def _override(ledger_id, category_id, entry):
-    """The category the caller chose instead of the parsed one, checked against the
-    entry's direction; None when there is none."""
+def _override(category_id, entry):
+    """The id of the category the caller chose instead of the parsed one (the service
+    checks it is the ledger's and fits the entry's direction); None when there is none."""
     if category_id in (None, ""):
         return None
-    category = categories.get_visible(ledger_id, validation.identifier(category_id, "category"))
-    if category.kind != entry.direction:
-        raise Invalid.field("category", "This category is for the other direction; write +amount for income.")
-    if entry.category is not None and category.id == entry.category.id:
+    chosen = validation.identifier(category_id, "category")
+    if entry.category is not None and chosen == entry.category.id:
         return None
-    return quick_entry.CategoryRef(category.id, category.name, category.value, category.kind, category.icon)
+    return chosen
 
 
-def learn_rule(ledger_id, word, category_id):
-    """Remember that a type word means a category, replacing what it meant before.
-    Patterns are compared in Python: SQLite's lower() folds only ASCII letters."""
-    pattern = word.strip().casefold()[:200]
-    with write_transaction() as session:
-        same = [rule for rule in session.scalars(select(CategoryRule).where(CategoryRule.ledger_id == ledger_id))
-                if rule.payee_pattern.strip().casefold() == pattern]
-        if not same:
-            session.add(CategoryRule(ledger_id=ledger_id, category_id=category_id, payee_pattern=pattern))
-        for rule in same:
-            rule.category_id = category_id
-
-
-def default_account_id(ledger_id):
-    """The account an Xpenser create without ``account`` goes to (opened when missing)."""
-    words = vocabulary(ledger_id)
+def default_account_id(ledger_id, words=None):
+    """The account an Xpenser create without ``account`` goes to (opened when missing);
+    ``words`` is the ledger's vocabulary when the caller has read it already."""
+    words = words or vocabulary(ledger_id)
     if words.default_account is not None:
         return words.default_account.id
     with write_transaction():

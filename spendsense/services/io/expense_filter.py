@@ -21,10 +21,8 @@ from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import Account, Category, Transaction
 from spendsense.services import validation
-from spendsense.services.entry import parser as quick_entry
-from spendsense.services.entry import recorder as quick_record
 from spendsense.services.errors import Invalid
-from spendsense.services.ledger import accounts, folders, transactions
+from spendsense.services.ledger import folders
 
 OPS = ("lt", "gt", "eq")
 _DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%Y-%m-%d")
@@ -37,24 +35,6 @@ def expense_type(payee, category_value, transfer_id):
     return payee or category_value or ("transfer" if transfer_id else "")
 
 
-def _type_fields(ledger_id, kind_word, direction):
-    """(category id, payee) for a type word, as quick entry resolves it."""
-    words = quick_record.vocabulary(ledger_id)
-    sign = "+" if direction == "earn" else "-"
-    _direction, category, matched_by = quick_entry.resolve_category(words, kind_word, sign)
-    payee = kind_word if matched_by not in ("value", "name") else None
-    return (category.id if category else None), payee
-
-
-def _signed(ledger_id, account_id, value):
-    """The stored (signed) amount for an Xpenser amount: positive = money out."""
-    currency = db.session.get(Account, account_id).currency
-    amount = validation.amount(value, currency)
-    if amount == 0:
-        raise Invalid.field("amount", "Amount must not be zero.")
-    return -amount
-
-
 def parse_moment(value, field):
     if value in (None, ""):
         return None
@@ -65,57 +45,6 @@ def parse_moment(value, field):
             continue
         return validation.parse_datetime(moment, field)
     raise Invalid.field(field, f"{field} must look like 2009-08-26 14:30:00.")
-
-
-def create_expense(ledger_id, *, kind_word, amount, notes=None, report_id=None, occurred_at=None, tags=None,
-                   sourceid=None, account_name=None):
-    """Record an expense (or, with a negative amount, an income) from Xpenser fields."""
-    kind_word = validation.text(kind_word, "type", max_length=200, label="Type")
-    if amount in (None, ""):
-        raise Invalid.field("amount", "amount is required.")
-    account_id = _account_id(ledger_id, account_name)
-    signed = _signed(ledger_id, account_id, amount)
-    category_id, payee = _type_fields(ledger_id, kind_word, "spent" if signed < 0 else "earn")
-    report = report_id if report_id not in (None, "") else folders.ensure_current(ledger_id).id
-    return transactions.create_transaction(
-        ledger_id, account_id=account_id, amount=signed, occurred_at=parse_moment(occurred_at, "date"),
-        category_id=category_id, payee=payee, description=notes, labels=tags, source="api",
-        external_id=sourceid, report_id=report)
-
-
-def _account_id(ledger_id, account_name):
-    if account_name in (None, ""):
-        return quick_record.default_account_id(ledger_id)
-    account = accounts.find_by_name(ledger_id, validation.text(account_name, "account", max_length=100))
-    if account is None:
-        raise Invalid.field("account", "Account not found.")
-    return account.id
-
-
-def update_expense(ledger_id, txn_id, fields):
-    """Change the given Xpenser fields of an expense: type, amount, notes, report, date, tags."""
-    txn = transactions.get_transaction(ledger_id, validation.identifier(txn_id, "id"))
-    changes = {}
-    if fields.get("amount") not in (None, ""):
-        changes["amount"] = _signed(ledger_id, txn.account_id, fields["amount"])
-    if "type" in fields:
-        kind_word = validation.text(fields["type"], "type", max_length=200, label="Type")
-        amount = changes.get("amount", money.from_minor(txn.amount, txn.account.currency))
-        category_id, payee = _type_fields(ledger_id, kind_word, "spent" if amount < 0 else "earn")
-        if txn.transfer_id is None:
-            changes["category_id"] = category_id
-        changes["payee"] = payee
-    if "notes" in fields:
-        changes["description"] = fields["notes"]
-    if "report" in fields:
-        changes["report_id"] = fields["report"] or None
-    if fields.get("date") not in (None, ""):
-        changes["occurred_at"] = parse_moment(fields["date"], "date")
-    if "tags" in fields:
-        changes["labels"] = fields["tags"] or []
-    if not changes:
-        return txn
-    return transactions.update_transaction(ledger_id, txn.id, **changes)
 
 
 @dataclass

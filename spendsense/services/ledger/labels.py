@@ -1,0 +1,52 @@
+"""Labels (tags) of transactions: cleaned from what was typed, made on first use."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from spendsense.extensions import db
+from spendsense.models import Label
+from spendsense.services import validation
+from spendsense.services.errors import Invalid
+
+MAX_LABELS = 20
+MAX_LENGTH = 50
+
+
+def clean(names):
+    """The distinct label names in ``names`` (a list, or text split at spaces, commas and
+    "#"), without their "#", ignoring case for duplicates; sorted, so every writer takes
+    them in one order and two never wait for each other crosswise."""
+    if names is None:
+        return ()
+    if isinstance(names, str):
+        names = names.replace("#", " ").replace(",", " ").split()
+    cleaned = {}
+    for name in names:
+        label = validation.text(name, "labels", max_length=MAX_LENGTH, label="Label")
+        label = label.lstrip("#") if label else None
+        if label:
+            cleaned.setdefault(label.lower(), label)
+    if len(cleaned) > MAX_LABELS:
+        raise Invalid.field("labels", f"A transaction can have at most {MAX_LABELS} labels.")
+    return tuple(sorted(cleaned.values()))
+
+
+def resolve(ledger_id, names):
+    """The ledger's Label rows for already cleaned names, creating the missing ones
+    (inside the caller's write transaction)."""
+    if not names:
+        return []
+    found = {label.name: label for label in db.session.scalars(
+        select(Label).where(Label.ledger_id == ledger_id, Label.name.in_(names)))}
+    for name in names:
+        if name in found:
+            continue
+        try:
+            with db.session.begin_nested():
+                label = Label(ledger_id=ledger_id, name=name)
+                db.session.add(label)
+        except IntegrityError:  # created meanwhile by a concurrent request
+            label = db.session.scalars(
+                select(Label).where(Label.ledger_id == ledger_id, Label.name == name)).one()
+        found[name] = label
+    return [found[name] for name in names]
