@@ -22,29 +22,31 @@ _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
+def _label(field, label):
+    return label or field.replace("_", " ").capitalize()
+
+
 def text(value, field, *, max_length, required=False, label=None):
     """Strip and check a piece of text; empty becomes None unless required."""
-    label = label or field.replace("_", " ").capitalize()
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise Invalid.field(field, f"{label} must be text.")
+        raise Invalid.field(field, f"{_label(field, label)} must be text.")
     value = value.strip()
     if not value:
         if required:
-            raise Invalid.field(field, f"{label} is required.")
+            raise Invalid.field(field, f"{_label(field, label)} is required.")
         return None
     if _CONTROL_RE.search(value):
-        raise Invalid.field(field, f"{label} must not contain control characters.")
+        raise Invalid.field(field, f"{_label(field, label)} must not contain control characters.")
     if len(value) > max_length:
-        raise Invalid.field(field, f"{label} must be at most {max_length} characters.")
+        raise Invalid.field(field, f"{_label(field, label)} must be at most {max_length} characters.")
     return value
 
 
 def choice(value, field, choices, *, label=None):
-    label = label or field.replace("_", " ").capitalize()
     if value not in choices:
-        raise Invalid.field(field, f"{label} must be one of: {', '.join(choices)}.")
+        raise Invalid.field(field, f"{_label(field, label)} must be one of: {', '.join(choices)}.")
     return value
 
 

@@ -86,6 +86,7 @@ class Resolver:
         self._categories = {}
         self._by_value = {}
         self._rules = None
+        self._matched = {}
         self._reports = {}
         self._now = None
 
@@ -152,14 +153,22 @@ class Resolver:
                 self._by_value[key] = found
             category = self._by_value[key]
         elif cmd.apply_rules and payee:
-            if self._rules is None:
-                self._rules = rules.for_ledger(self.ledger_id)
-            matched = rules.best_match(self._rules, payee, kind=kind)
+            matched = self._rule_match(payee, kind)
             category = self.category_by_id(matched) if matched is not None else None
         else:
             category = None
         check_kind(category, minor)
         return category
+
+    def _rule_match(self, payee, kind):
+        """The category id the ledger's rules give a payee: a statement repeats its payees,
+        so each is matched once."""
+        if self._rules is None:
+            self._rules = rules.for_ledger(self.ledger_id)
+        key = (payee, kind)
+        if key not in self._matched:
+            self._matched[key] = rules.best_match(self._rules, payee, kind=kind)
+        return self._matched[key]
 
     def report(self, report_id, *, current=False):
         """The id of the open folder to file in: the given one, the ledger's current one
