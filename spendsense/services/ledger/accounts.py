@@ -11,6 +11,7 @@ from spendsense.models.base import utcnow
 from spendsense.services import validation
 from spendsense.services.errors import Invalid
 from spendsense.services.ledger import balances
+from spendsense.services.ledger.transactions import tombstone_account_rows
 from spendsense.services.scope import get_owned, owned
 from spendsense.services.uow import write_transaction
 
@@ -150,10 +151,6 @@ def archive_account(ledger_id, account_id, archived=True):
 def delete_account(ledger_id, account_id, *, delete_transactions=False):
     """Delete an account. Refused while it has transactions unless the caller asks to
     delete them too; then they (and the other legs of its transfers) become tombstones."""
-    from spendsense.services.ledger.transactions import (
-        tombstone_account_rows,  # avoids an import cycle
-    )
-
     with write_transaction() as session:
         account_id = get_account(ledger_id, account_id).id
         # Its balance and those of the accounts holding its transfers' other legs change.
