@@ -91,9 +91,10 @@ class ChangeTransaction:
 
 
 @dataclass(frozen=True)
-class NewTransfer:
-    """Money moved between two accounts of a ledger: ``amount`` leaves the source
-    (positive); between currencies ``to_amount`` is what arrives."""
+class ChangeTransfer:
+    """A transfer rewritten as one movement (given by either leg): ``amount`` leaves the
+    source (positive); between currencies ``to_amount`` is what arrives. ``occurred_at``
+    None keeps the date."""
 
     from_account_id: int
     to_account_id: int
@@ -101,18 +102,12 @@ class NewTransfer:
     to_amount: Decimal | None = None
     occurred_at: datetime | None = None
     description: str | None = None
-    labels: tuple[str, ...] = ()
-    source: str = "web"
 
 
 @dataclass(frozen=True)
-class ChangeTransfer:
-    """A transfer rewritten as one movement (given by either leg); ``occurred_at`` None
-    keeps the date."""
+class NewTransfer(ChangeTransfer):
+    """Money moved between two accounts of a ledger, as two linked legs; ``occurred_at``
+    None is now, in the owner's time zone."""
 
-    from_account_id: int
-    to_account_id: int
-    amount: Decimal
-    to_amount: Decimal | None = None
-    occurred_at: datetime | None = None
-    description: str | None = None
+    labels: tuple[str, ...] = ()
+    source: str = "web"
