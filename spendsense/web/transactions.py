@@ -18,7 +18,7 @@ from spendsense.services.ledger.commands import (
 )
 from spendsense.web import bp
 from spendsense.web.forms import ConfirmForm, TransactionForm, TransferForm
-from spendsense.web.helpers import apply_errors, back, current_ledger, or_404
+from spendsense.web.helpers import apply_errors, back, current_ledger, or_404, page_arg, render_form
 from spendsense.web.page_data import (
     account_choices,
     category_choices,
@@ -74,7 +74,7 @@ def _group_by_day(rows):
 def transactions_list():
     ledger_id = current_ledger()
     period, flt, notes = _filters(ledger_id)
-    page = max(_int_arg("page") or 1, 1)
+    page = page_arg()
     rows, has_more = queries.page(ledger_id, flt, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     groups = _group_by_day(rows)
     sums = queries.day_sums(ledger_id, flt, {day for day, _ in groups}) \
@@ -116,8 +116,7 @@ def new_transaction():
         else:
             flash("Expense added." if form.kind.data == "spent" else "Income added.", "success")
             return back("web.transactions_list")
-    return render_template("transactions/form.html", form=form, txn=None,
-                           categories=category_choices(ledger_id)), 200 if not form.errors else 422
+    return render_form("transactions/form.html", form, txn=None, categories=category_choices(ledger_id))
 
 
 def _signed(form):
@@ -192,8 +191,7 @@ def edit_transaction(txn_id):
         else:
             flash("Transaction saved.", "success")
             return back("web.transactions_list")
-    return render_template("transactions/form.html", form=form, txn=txn,
-                           categories=category_choices(ledger_id)), 200 if not form.errors else 422
+    return render_form("transactions/form.html", form, txn=txn, categories=category_choices(ledger_id))
 
 
 @bp.route("/transactions/<int:txn_id>/delete", methods=["GET", "POST"])
@@ -227,7 +225,7 @@ def new_transfer():
         else:
             flash("Transfer recorded.", "success")
             return back("web.transactions_list")
-    return render_template("transactions/transfer.html", form=form, pair=None), 200 if not form.errors else 422
+    return render_form("transactions/transfer.html", form, pair=None)
 
 
 @bp.route("/transfers/<int:txn_id>/edit", methods=["GET", "POST"])
@@ -261,4 +259,4 @@ def edit_transfer(txn_id):
         else:
             flash("Transfer saved.", "success")
             return back("web.transactions_list")
-    return render_template("transactions/transfer.html", form=form, pair=pair), 200 if not form.errors else 422
+    return render_form("transactions/transfer.html", form, pair=pair)
