@@ -5,7 +5,7 @@ services fetch rows with ``get_owned`` / ``owned`` so that another ledger's id r
 "not found", never as "forbidden" (which would confirm that the id exists).
 """
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from spendsense.extensions import db
 from spendsense.models import LedgerMember
@@ -14,15 +14,21 @@ from spendsense.services.validation import is_row_id
 
 WRITE_ROLES = ("owner", "editor")
 
+_MEMBERS = LedgerMember.__table__
+# Built once: every request resolves its ledger, and binding two ids costs far less than
+# building an ORM statement (and hydrating a LedgerMember) each time.
+_MEMBERSHIP = select(_MEMBERS.c.ledger_id, _MEMBERS.c.role).where(_MEMBERS.c.user_id == bindparam("user_id"))
+_PERSONAL = _MEMBERSHIP.where(_MEMBERS.c.is_personal.is_(True))
+_CHOSEN = _MEMBERSHIP.where(_MEMBERS.c.ledger_id == bindparam("ledger_id"))
+
 
 def ledger_for(user, ledger_id=None, *, write=False):
     """The ledger id the user acts on: the given one if they are a member, else personal."""
-    query = select(LedgerMember).where(LedgerMember.user_id == user.id)
     if ledger_id is None:
-        query = query.where(LedgerMember.is_personal.is_(True))
+        statement, params = _PERSONAL, {"user_id": user.id}
     else:
-        query = query.where(LedgerMember.ledger_id == ledger_id)
-    membership = db.session.scalars(query).first()
+        statement, params = _CHOSEN, {"user_id": user.id, "ledger_id": ledger_id}
+    membership = db.session.connection().execute(statement, params).first()
     if membership is None:
         raise NotFound("Ledger not found")
     if write and membership.role not in WRITE_ROLES:
