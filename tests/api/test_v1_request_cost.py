@@ -83,3 +83,32 @@ def test_labels_are_listed_in_name_order(api, ledger, main_account):
     rows = ok(api.get("transactions/", JUNE))["transactions"]
     assert [(row["id"], row["labels"]) for row in rows] == [
         (second.id, ["mid"]), (first.id, ["Alpha", "mid", "zeta"])]
+
+
+def test_the_account_list_from_core_rows_is_the_orm_answer_byte_for_byte(client, auth, other_user, ledger):
+    """accounts/ reads Core rows (accounts.listed_rows); the answer is what the ORM
+    objects of accounts.list_accounts serialize to: same order, same digits, archived
+    accounts in, deleted ones and another ledger's out."""
+    from flask import jsonify
+
+    from spendsense.api.v1 import serializers
+    from spendsense.services.ledger import accounts
+    from spendsense.services.scope import ledger_for
+
+    main = accounts.create_account(ledger, "Main", opening_balance="12.30").id
+    yen = accounts.create_account(ledger, "Yen", currency="JPY", opening_balance="1500", type="cash").id
+    dinar = accounts.create_account(ledger, "Dinar", currency="BHD", opening_balance="-0.125").id
+    gone = accounts.create_account(ledger, "Gone").id
+    accounts.create_account(ledger_for(other_user), "Bob's")
+    accounts.archive_account(ledger, yen)
+    accounts.update_account(ledger, main, position=5)
+    accounts.delete_account(ledger, gone)
+    factories.create_transaction(ledger, account_id=dinar, amount="-1.005", occurred_at="2024-06-02")
+    db.session.expire_all()  # the balances moved in SQL
+    expected = jsonify({"user": "alice",
+                        "accounts": [serializers.account(a) for a in accounts.list_accounts(ledger)]}).get_data()
+    response = client.get("/api/v1/accounts/", headers=auth)
+    assert response.status_code == 200
+    assert response.get_data() == expected
+    assert [a["name"] for a in response.get_json()["accounts"]] == ["Yen", "Dinar", "Main"]
+

@@ -54,7 +54,7 @@ def check_token():
 @bp.route("/accounts/")
 @bp.route("/accounts/get/")
 def list_accounts():
-    rows = accounts.list_accounts(ledger_for(g.user))
+    rows = accounts.listed_rows(ledger_for(g.user))
     if not rows:
         return error("Accounts cannot be found", 404)
     return jsonify({"user": g.user.username, "accounts": [serializers.account(a) for a in rows]})
