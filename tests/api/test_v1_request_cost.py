@@ -112,3 +112,15 @@ def test_the_account_list_from_core_rows_is_the_orm_answer_byte_for_byte(client,
     assert response.get_data() == expected
     assert [a["name"] for a in response.get_json()["accounts"]] == ["Yen", "Dinar", "Main"]
 
+
+def test_the_rate_limiter_leaves_unlimited_v1_requests_alone(limited_client, auth, monkeypatch):
+    """Not one of Flask-Limiter's hooks gets past the request filter for a v1 view without
+    a limit: no per-request state is even made for it. The token view still has its hooks."""
+    touched = []
+    context = type(limiter).context
+    monkeypatch.setattr(type(limiter), "context", property(lambda self: touched.append(1) or context.fget(self)))
+    for path in ("token/check/", "accounts/", "profile-data/", "transactions/"):
+        assert limited_client.get(f"/api/v1/{path}", headers=auth).status_code in (200, 404)
+    assert touched == []
+    limited_client.post("/api/v1/token/", data={"username": "alice", "password": "wrong"})
+    assert touched

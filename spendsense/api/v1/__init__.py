@@ -15,7 +15,7 @@ bp = Blueprint("v1", __name__)
 # View names, without the blueprint prefix (the endpoint is "api.v1.obtain_token").
 PUBLIC_VIEWS = {"obtain_token"}
 # The only v1 views with a rate limit (views.py); every other v1 request skips the
-# limiter's per-request work: resolving limits, storage, headers.
+# limiter's hooks altogether: resolving limits, storage, headers, teardown.
 LIMITED_VIEWS = {"obtain_token"}
 NOT_PROVIDED = "Authentication credentials were not provided."
 INVALID_TOKEN = "Invalid token."
@@ -36,8 +36,9 @@ def detail(message, status):
 
 @limiter.request_filter
 def _not_limited():
-    endpoint = request.endpoint or ""
-    return request.blueprint == "api.v1" and endpoint.rpartition(".")[2] not in LIMITED_VIEWS
+    # Asked by each of the limiter's three hooks (extensions.Limiter): one look at the request.
+    blueprint, _, view = (request.endpoint or "").rpartition(".")
+    return blueprint == "api.v1" and view not in LIMITED_VIEWS
 
 
 @bp.before_request
