@@ -11,6 +11,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# pytest-xdist workers; on PostgreSQL each gets a database of its own (tests/conftest.py).
+TEST_WORKERS ?= 2
 export FLASK_APP := spendsense
 
 .PHONY: run test test-browser bench lint install install-test clean
@@ -37,7 +39,7 @@ run: install
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: install-test
 	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)

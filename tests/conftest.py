@@ -11,7 +11,7 @@ import os
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from spendsense import create_app
 from spendsense.config import TestingConfig, normalise_database_url
@@ -25,8 +25,27 @@ PASSWORD = "correct horse battery"
 def _database_url(tmp_path_factory):
     url = os.environ.get("SPENDSENSE_TEST_DATABASE_URL")
     if url:
-        return normalise_database_url(url)
+        return _worker_database(normalise_database_url(url))
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def _worker_database(url):
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (``test_gw0``,
+    ``test_gw1`` ... beside the given one, made on first use): tests empty and rebuild
+    their tables, so two workers must never share one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 class RequestIsolatedClient(FlaskClient):
