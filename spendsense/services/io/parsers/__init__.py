@@ -76,7 +76,9 @@ def detect_format(data):
         raise ParseError("The file is XML, but neither OFX nor a CAMT.053 bank statement.", line=1)
     if head.startswith(("[", "{")):
         return "json"
-    first = head.split("\n", 1)[0].strip().upper()
+    # QIF files may open with "#" comment lines (quiffen's own test files do).
+    first = next((line.strip().upper() for line in head.splitlines()
+                  if line.strip() and not line.startswith("#")), "")
     if first.startswith(("!TYPE", "!ACCOUNT", "!OPTION", "!CLEAR")):
         return "qif"
     return "csv"
