@@ -54,7 +54,7 @@ def ofx_v1(transactions, *, charset="1252", encoding="USASCII", close=True, extr
     return body + ("</OFX>\n" if close else "")
 
 
-def trn(amount, posted="20240105", fitid="1", name="Shop", memo="", trntype="DEBIT"):
+def trn(amount, posted="20240105", fitid="1", name="Shop", memo="note", trntype="DEBIT"):
     return (f"<STMTTRN><TRNTYPE>{trntype}<DTPOSTED>{posted}<TRNAMT>{amount}<FITID>{fitid}"
             f"<NAME>{name}<MEMO>{memo}</STMTTRN>\n")
 
@@ -210,12 +210,18 @@ CASES = [
     ("qif with only categories", b"!Type:Cat\nNFood\nE\n^\n", {}, Refused("no bank, cash")),
     # --- OFX
     ("ofx 1 sgml without closing element tags", ofx_v1(trn("-12.50", name="Caf&eacute;")).encode(), {},
-     rows(("2024-01-05", "-12.50"), first={"payee": "Café", "external_id": "1"}, currency="EUR")),
-    ("ofx empty tags and odd DTSERVER read leniently",
-     ofx_v1(trn("-1.00", memo="")).replace("20240102120000", "00000000000000[+2:EET]").encode(), {},
-     rows(("2024-01-05", "-1.00"), first={"memo": None})),
+     rows(("2024-01-05", "-12.50"), first={"payee": "Café", "external_id": "1"}, currency="EUR", warnings=())),
+    ("ofx empty tag read leniently", ofx_v1(trn("-1.00", memo="")).encode(), {},
+     rows(("2024-01-05", "-1.00"), first={"memo": None, "payee": "Shop"})),
+    ("ofx odd DTSERVER read leniently",
+     ofx_v1(trn("-1.00")).replace("20240102120000", "00000000000000[+2:EET]").encode(), {},
+     rows(("2024-01-05", "-1.00"), first={"memo": "note"})),
     ("ofx time zone does not move the day", ofx_v1(trn("5.00", posted="20240105000000[+2:EET]")).encode(), {},
      rows(("2024-01-05", "5.00"))),
+    ("qfx with Intuit tags", ofx_v1(trn("-4.00")).replace("<LANGUAGE>ENG", "<LANGUAGE>ENG<INTU.BID>3000").encode(),
+     {}, rows(("2024-01-05", "-4.00"), first={"line": 17})),
+    ("ofx cyrillic under CHARSET:1251", ofx_v1(trn("-2.00", name="Кава"), charset="1251").encode("cp1251"), {},
+     rows(("2024-01-05", "-2.00"), first={"payee": "Кава"})),
     ("ofx decimal comma", ofx_v1(trn("-1,50")).encode(), {}, rows(("2024-01-05", "-1.50"))),
     ("ofx cp1252 under a utf-8 header", ofx_v1(trn("-2.00", name="Müller"), charset="NONE", encoding="UTF-8")
      .encode("cp1252"), {}, rows(("2024-01-05", "-2.00"), first={"payee": "Müller"})),

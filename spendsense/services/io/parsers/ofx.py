@@ -50,16 +50,29 @@ def _line_of(text, offset):
     return text.count("\n", 0, offset) + 1
 
 
+class _Lines:
+    """Line numbers of increasing offsets, counting each stretch of text once."""
+
+    def __init__(self, text):
+        self.text, self.offset, self.line = text, 0, 1
+
+    def at(self, offset):
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
 def scan(text):
     """(statements, investment statement count) from the tags of an OFX text, whatever
     its closing tags: an aggregate left open ends where the next one starts."""
     statements, investments = [], 0
     statement = transaction = None
     context = None
+    lines = _Lines(text)
     for match in _TAG.finditer(text):
         closing, tag, value = match.group(1), match.group(2).upper(), html.unescape(match.group(3)).strip()
         if tag in ("STMTRS", "CCSTMTRS") and not closing:
-            statement = _Statement("credits" if tag == "CCSTMTRS" else "bank", _line_of(text, match.start()))
+            statement = _Statement("credits" if tag == "CCSTMTRS" else "bank", lines.at(match.start()))
             statements.append(statement)
             transaction, context = None, None
             continue
@@ -76,7 +89,7 @@ def scan(text):
             continue
         if tag == "STMTTRN":
             transaction = {}
-            statement.transactions.append((_line_of(text, match.start()), transaction))
+            statement.transactions.append((lines.at(match.start()), transaction))
             context = "txn"
         elif context == "txn" and tag in TXN_FIELDS:
             if tag == "NAME" and "NAME" in transaction:
@@ -88,8 +101,6 @@ def scan(text):
             statement.balance[tag] = value or None
         elif tag in ("CURDEF", "BANKID", "ACCTID", "ACCTTYPE", "DTSTART", "DTEND") and context != "AVAILBAL":
             statement.fields.setdefault(tag, value or None)
-            if context == "txn" or tag == "CURDEF":
-                transaction, context = None, None
     return statements, investments
 
 
@@ -145,7 +156,8 @@ def _strict(data):
 def parse(data, options):
     declared = _CHARSET.search(data[:1000].decode("ascii", "replace"))
     charset = next((name for name in declared.groups() if name), None) if declared else None
-    fallback = {"1252": "cp1252", "ISO-8859-1": "latin-1", "NONE": "cp1252"}.get((charset or "").upper(), charset)
+    charset = (charset or "").upper()
+    fallback = "cp" + charset if charset.isdigit() else {"ISO-8859-1": "latin-1", "NONE": None}.get(charset, charset)
     text, encoding = decode(data, None, fallbacks=tuple(name for name in (fallback, "cp1252") if name))
     if not re.search(r"</OFX>", text, re.IGNORECASE):
         raise ParseError("The OFX file has no closing </OFX>: it is truncated.", line=_line_of(text, len(text)))
@@ -163,12 +175,16 @@ def parse(data, options):
         raise ParseError("The OFX file holds no bank or credit-card statement (STMTRS or CCSTMTRS).")
     if investments:
         notes.append(f"{investments} investment statement(s) in the file were left out.")
-    if strict is not None and len(strict) == len(scanned):
+    if strict is not None and [len(model.banktranlist or ()) for _s, model in strict] != [
+            len(statement.transactions) for statement in scanned]:
+        strict = None
+        notes.append("ofxtools and the lenient scan found different rows; the scan's were kept.")
+    if strict is not None:
         # ofxtools' values (typed, validated); the scan's lines and calendar dates.
         for statement, (checked, model) in zip(scanned, strict, strict=True):
             statement.fields = {**statement.fields, **{k: v for k, v in checked.fields.items() if v}}
             statement.balance = {**statement.balance, **checked.balance}
-            for (_line, fields), item in zip(statement.transactions, model.banktranlist, strict=True):
+            for (_line, fields), item in zip(statement.transactions, model.banktranlist or (), strict=True):
                 fields["TRNAMT"] = str(item.trnamt)
     rows, accounts, balance = [], [], None
     several = len(scanned) > 1
