@@ -163,6 +163,8 @@ CASES = [
     ("csv header without an amount column", b"Date,Payee\n2024-01-05,Shop\n", {},
      Refused("no an amount column", line=1)),
     ("csv row without an amount", b"Date,Debit,Credit\n2024-01-05,,\n", {}, Refused("no amount", line=2)),
+    ("csv truncated inside a quoted cell", b'Date,Amount,Payee\n2024-01-05,1.00,"Shop"\n2024-01-06,2.00,"Sho', {},
+     Refused("never closed", line=3)),
     ("csv header only", b"Date,Amount\n", {}, Refused("The date column is empty")),
     # --- SpendSense's own exports
     ("spendsense csv export round-trips, tombstone left out", SPENDSENSE_CSV.encode(), {},

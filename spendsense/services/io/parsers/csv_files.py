@@ -262,6 +262,11 @@ def parse(data, options):
     if export is not None:
         return export
     dialect = options.csv or detect(text, encoding, options.date_order)
+    if text.count(dialect.quotechar) % 2:
+        # The csv module would silently close a quote the file never closes.
+        opened = text.rfind(dialect.quotechar)
+        raise ParseError("A quoted cell is never closed: the file is truncated or its quoting is broken.",
+                         line=text.count("\n", 0, opened) + 1)
     width = max(value for value in vars(dialect.mapping).values() if value is not None)
     rows = []
     for number, cells in _table(text, dialect.delimiter):
