@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spendsense.api.xpenser.serializers import CSV_HEADER
-from spendsense.services.io.parsers import DAY_FIRST, MONTH_FIRST, ParseError, Split, parse
+from spendsense.services.io.parsers import MONTH_FIRST, ParseError, Split, parse
 from spendsense.services.io.parsers.spendsense_exports import XPENSER_HEADER
 
 SAMPLES = Path(__file__).parents[3] / "shared" / "import-samples"
@@ -144,8 +144,3 @@ def test_camt_without_a_statement_is_refused():
 
 def test_xpenser_header_matches_the_api_serializer():
     assert XPENSER_HEADER == CSV_HEADER
-
-
-def test_day_first_constant_is_what_dotted_dates_give():
-    statement = parse(b"Datum;Betrag\n05.01.2024;-1,00\n")
-    assert statement.date_order == DAY_FIRST

@@ -53,9 +53,6 @@ class ColumnMapping:
     balance: int | None = None
     currency: int | None = None
 
-    ROLES = ("date", "amount", "debit", "credit", "payee", "description", "memo", "category",
-             "external_id", "balance", "currency")
-
 
 @dataclass(frozen=True)
 class CsvDialect:
