@@ -23,17 +23,24 @@ _CHOSEN = _MEMBERSHIP.where(_MEMBERS.c.ledger_id == bindparam("ledger_id"))
 
 
 def ledger_for(user, ledger_id=None, *, write=False):
-    """The ledger id the user acts on: the given one if they are a member, else personal."""
-    if ledger_id is None:
-        statement, params = _PERSONAL, {"user_id": user.id}
-    else:
-        statement, params = _CHOSEN, {"user_id": user.id, "ledger_id": ledger_id}
-    membership = db.session.connection().execute(statement, params).first()
+    """The ledger id the user acts on: the given one if they are a member, else personal.
+
+    An API key's user (tokens.TokenUser) comes with its personal membership, read with
+    the key: the default ledger then costs no query.
+    """
+    membership = getattr(user, "personal_membership", None) if ledger_id is None else None
+    if membership is None:
+        if ledger_id is None:
+            statement, params = _PERSONAL, {"user_id": user.id}
+        else:
+            statement, params = _CHOSEN, {"user_id": user.id, "ledger_id": ledger_id}
+        membership = db.session.connection().execute(statement, params).first()
     if membership is None:
         raise NotFound("Ledger not found")
-    if write and membership.role not in WRITE_ROLES:
+    ledger, role = membership
+    if write and role not in WRITE_ROLES:
         raise Forbidden("You can only view this ledger.")
-    return membership.ledger_id
+    return ledger
 
 
 def owned(model, ledger_id):

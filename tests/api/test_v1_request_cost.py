@@ -1,12 +1,19 @@
 """What every v1 request pays, and what it no longer pays: one Core SELECT for the key
-(revoking still takes effect at once), no session cookie, no rate-limiter work on the
-views that have no limit; and the transactions list from Core rows, labels included."""
+and the personal ledger (revoking still takes effect at once), no session cookie, no
+rate-limiter hook on the views that have no limit; the accounts and transactions lists
+from Core rows, with the same bytes as before."""
 
 import pytest
+from flask import jsonify
 from sqlalchemy import event
 
+from spendsense.api.v1 import serializers
 from spendsense.extensions import db, limiter
+from spendsense.models import LedgerMember
 from spendsense.services.auth import tokens
+from spendsense.services.errors import Forbidden, NotFound
+from spendsense.services.ledger import accounts
+from spendsense.services.scope import ledger_for
 from tests import factories
 from tests.api.helpers import ok
 from tests.conftest import make_app
@@ -38,6 +45,42 @@ def test_the_key_check_is_one_select(client, auth):
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(seen) == 1 and seen[0].lstrip().startswith("SELECT"), seen
+
+
+def test_the_account_list_is_two_selects(client, auth, ledger):
+    """The key's SELECT brings the personal ledger along (ledger_for asks nothing more),
+    then one for the accounts."""
+    accounts.create_account(ledger, "Main")
+    client.get("/api/v1/token/check/", headers=auth)  # writes last_used_at once
+    seen = []
+
+    def listener(_conn, _cursor, statement, *_rest):
+        if not statement.startswith(("BEGIN", "ROLLBACK", "COMMIT")):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/api/v1/accounts/", headers=auth).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(seen) == 2, seen
+
+
+def test_a_key_user_brings_its_personal_ledger_and_other_ledgers_are_still_checked(user, other_user, ledger):
+    _token, secret = tokens.issue(other_user.id, "cli")
+    bob = tokens.verify(secret)
+    bobs = ledger_for(other_user)
+    assert bob.personal_membership == (bobs, "owner")
+    assert ledger_for(bob) == ledger_for(bob, write=True) == bobs
+    with pytest.raises(NotFound):
+        ledger_for(bob, ledger)
+    db.session.add(LedgerMember(ledger_id=ledger, user_id=other_user.id, role="viewer", is_personal=False))
+    db.session.commit()
+    bob = tokens.verify(secret)
+    assert bob.personal_membership == (bobs, "owner")  # a shared ledger is not the personal one
+    assert ledger_for(bob, ledger) == ledger
+    with pytest.raises(Forbidden):
+        ledger_for(bob, ledger, write=True)
 
 
 def test_api_answers_carry_no_session_cookie(client, auth):
@@ -89,12 +132,6 @@ def test_the_account_list_from_core_rows_is_the_orm_answer_byte_for_byte(client,
     """accounts/ reads Core rows (accounts.listed_rows); the answer is what the ORM
     objects of accounts.list_accounts serialize to: same order, same digits, archived
     accounts in, deleted ones and another ledger's out."""
-    from flask import jsonify
-
-    from spendsense.api.v1 import serializers
-    from spendsense.services.ledger import accounts
-    from spendsense.services.scope import ledger_for
-
     main = accounts.create_account(ledger, "Main", opening_balance="12.30").id
     yen = accounts.create_account(ledger, "Yen", currency="JPY", opening_balance="1500", type="cash").id
     dinar = accounts.create_account(ledger, "Dinar", currency="BHD", opening_balance="-0.125").id

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select, update
 
 from spendsense.extensions import db
-from spendsense.models import ApiToken, User
+from spendsense.models import ApiToken, LedgerMember, User
 from spendsense.models.base import utcnow
 from spendsense.services import validation
 from spendsense.services.errors import NotFound
@@ -64,7 +64,12 @@ def revoke(user_id, token_id):
 @dataclass(frozen=True)
 class TokenUser:
     """The user an API key belongs to, as read with the key: what API views use of a
-    user, without the cost of an ORM object on every request."""
+    user, without the cost of an ORM object on every request.
+
+    ``personal_membership`` is (ledger id, role) of the user's personal ledger, or None:
+    made at registration and never changed, it is read in the same SELECT so that
+    ``scope.ledger_for`` needs no query of its own for the default ledger.
+    """
 
     id: int
     username: str
@@ -72,14 +77,17 @@ class TokenUser:
     base_currency: str
     timezone: str
     locale: str
+    personal_membership: tuple[int, str] | None = None
 
 
-_TOKENS, _USERS = ApiToken.__table__, User.__table__
+_TOKENS, _USERS, _MEMBERS = ApiToken.__table__, User.__table__, LedgerMember.__table__
 # Built once: a request only binds the digest (Core, no ORM statement set-up).
 _VERIFY = (
     select(_TOKENS.c.id, _TOKENS.c.expires_at, _TOKENS.c.last_used_at, _USERS.c.id, _USERS.c.username,
-           _USERS.c.email, _USERS.c.base_currency, _USERS.c.timezone, _USERS.c.locale)
+           _USERS.c.email, _USERS.c.base_currency, _USERS.c.timezone, _USERS.c.locale,
+           _MEMBERS.c.ledger_id, _MEMBERS.c.role)
     .join_from(_TOKENS, _USERS, _USERS.c.id == _TOKENS.c.user_id)
+    .outerjoin(_MEMBERS, (_MEMBERS.c.user_id == _USERS.c.id) & _MEMBERS.c.is_personal.is_(True))
     .where(_TOKENS.c.secret_hash == bindparam("digest"), _TOKENS.c.revoked_at.is_(None))
 )
 
@@ -96,7 +104,7 @@ def verify(secret):
     row = db.session.connection().execute(_VERIFY, {"digest": _digest(secret)}).first()
     if row is None:
         return None
-    token_id, expires_at, last_used_at, *user = row
+    token_id, expires_at, last_used_at, *user, personal_ledger, personal_role = row
     if expires_at is not None and expires_at <= now:
         return None
     touch_every = timedelta(seconds=current_app.config["TOKEN_TOUCH_SECONDS"])
@@ -109,4 +117,4 @@ def verify(secret):
                        (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at <= now - touch_every))
                 .values(last_used_at=now)
             )
-    return TokenUser(*user)
+    return TokenUser(*user, personal_membership=None if personal_ledger is None else (personal_ledger, personal_role))
