@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from spendsense.models.audit import AuditEvent
+from spendsense.models.imports import CsvProfile, ImportBatch
 from spendsense.models.ledger import (
     ACCOUNT_TYPES,
     CATEGORY_KINDS,
@@ -21,5 +22,6 @@ __all__ = [
     "ACCOUNT_TYPES", "CATEGORY_KINDS", "Account", "ApiToken", "Category", "CategoryRule",
     "Institution", "Label", "Ledger", "LedgerMember", "MonthlyTotal", "Report", "Transaction", "User",
     "transaction_labels",
+    "CsvProfile", "ImportBatch",
     "AuditEvent", "BILL_TYPES", "Bill", "Member", "NO_CURRENCY", "Project", "bill_owers",
 ]

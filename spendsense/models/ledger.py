@@ -166,6 +166,8 @@ class Transaction(TimestampMixin, db.Model):
     external_id = db.Column(db.String(255))
     # The Xpenser folder (models/report.py) the expense is filed in; NULL = unfiled.
     report_id = db.Column(db.ForeignKey("expense_reports.id", ondelete="SET NULL"), index=True)
+    # The import that created the row (models/imports.py); reverting it removes the row.
+    import_batch_id = db.Column(db.ForeignKey("import_batches.id", ondelete="SET NULL"), index=True)
     deleted_at = db.Column(db.DateTime)
 
     account = db.relationship("Account")

@@ -58,6 +58,8 @@ class NewTransaction:
     current_report: bool = False
     conversion: Conversion | None = None
     apply_rules: bool = True
+    original_payee: str | None = None  # the payee as the bank wrote it, before cleaning
+    import_batch_id: int | None = None  # the import that creates the row (set by services/io/imports.py)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from spendsense.services.ledger import folders, labels, rules
 from spendsense.services.ledger.categories import find_by_value, visible
 from spendsense.services.scope import owned
 
-TEXT_FIELDS = {"payee": 200, "description": 500, "memo": 500, "cheque_number": 30}
+TEXT_FIELDS = {"payee": 200, "original_payee": 200, "description": 500, "memo": 500, "cheque_number": 30}
 EXTERNAL_ID_LENGTH = 255
 ZERO = "Amount must not be zero."
 ACCOUNT_NOT_FOUND = "Account not found!"
@@ -203,6 +203,7 @@ class Resolver:
             "source": validation.choice(cmd.source, "source", TRANSACTION_SOURCES),
             "external_id": validation.text(cmd.external_id, "external_id", max_length=EXTERNAL_ID_LENGTH),
             "report_id": self.report(cmd.report_id, current=cmd.current_report),
+            "import_batch_id": cmd.import_batch_id,
             **text,
         }
         if cmd.conversion is not None:

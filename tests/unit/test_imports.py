@@ -1,0 +1,177 @@
+"""Importing statements: de-duplication, batches, revert, reconciliation."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from spendsense.extensions import db
+from spendsense.models import Transaction
+from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.io import imports
+from spendsense.services.io.parsers import parse
+from spendsense.services.ledger import accounts, categories, rules
+from spendsense.services.scope import ledger_for
+from tests import factories
+from tests.unit.helpers import balance, live_count, months
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "import-samples"
+
+
+def csv(*lines, header="Date,Payee,Amount,Reference"):
+    return parse(("\n".join((header, *lines)) + "\n").encode())
+
+
+def live(account):
+    db.session.rollback()
+    return db.session.scalars(select(Transaction).where(Transaction.account_id == account,
+                                                        Transaction.deleted_at.is_(None))
+                              .order_by(Transaction.occurred_at, Transaction.id)).all()
+
+
+@pytest.fixture
+def usd(ledger):
+    return accounts.create_account(ledger, "Checking", currency="USD").id
+
+
+def test_an_ofx_statement_imports_as_one_batch_with_its_balance(ledger, usd):
+    statement = parse((SAMPLES / "ofxtools-stmtrs.ofx").read_bytes())
+    batch = imports.import_statement(ledger, usd, statement, file_name="stmtrs.ofx")
+    assert (batch.new_count, batch.duplicate_count, batch.matched_count) == (2, 0, 0)
+    assert [row.amount for row in live(usd)] == [-20000, -30000]
+    assert {row.source for row in live(usd)} == {"import"}
+    assert balance(usd) == -50000
+    assert batch.statement_balance == 20029 and batch.balance_after == -50000
+    assert imports.difference(batch) == 70029  # the file's balance includes history we do not have
+
+
+def test_a_second_import_of_the_same_file_finds_every_row_a_duplicate(ledger, usd):
+    data = (SAMPLES / "ofxtools-stmtrs.ofx").read_bytes()
+    imports.import_statement(ledger, usd, parse(data))
+    again = imports.import_statement(ledger, usd, parse(data))
+    assert (again.new_count, again.duplicate_count) == (0, 2)
+    assert live_count(usd) == 2
+
+
+@pytest.mark.parametrize("order", ["older first", "newer first"])
+def test_overlapping_statements_give_each_row_once(ledger, account, order):
+    march = csv("2024-03-01,Bakery,-3.20,A1", "2024-03-05,Rent,-800.00,A2", "2024-03-09,Salary,2500.00,A3")
+    later = csv("2024-03-05,Rent,-800.00,A2", "2024-03-09,Salary,2500.00,A3", "2024-03-12,Grocer,-41.10,A4")
+    files = [march, later] if order == "older first" else [later, march]
+    first, second = (imports.import_statement(ledger, account, statement) for statement in files)
+    assert (first.new_count, second.new_count, second.duplicate_count) == (3, 1, 2)
+    assert sorted(row.external_id for row in live(account)) == ["A1", "A2", "A3", "A4"]
+    assert balance(account) == -320 - 80000 + 250000 - 4110
+
+
+def test_overlap_without_bank_ids_is_found_by_amount_and_date(ledger, account):
+    header = "Date,Payee,Amount"
+    imports.import_statement(ledger, account, csv("2024-03-01,Bakery,-3.20", "2024-03-05,Rent,-800.00",
+                                                  header=header))
+    batch = imports.import_statement(ledger, account, csv("2024-03-05,Rent,-800.00", "2024-03-06,Rent,-800.00",
+                                                          header=header))
+    # One rent is the one imported before; the second one on the next day is new money.
+    assert (batch.new_count, batch.duplicate_count) == (1, 1)
+
+
+def test_a_hand_entered_row_is_matched_not_duplicated(ledger, account):
+    mine = factories.create_transaction(ledger, account_id=account, amount="-12.50", payee="Coffee",
+                                        occurred_at="2024-03-02T09:00:00")
+    statement = csv("2024-03-04,COFFEE HOUSE,-12.50,B1", "2024-03-04,Cinema,-9.00,B2")
+    import_plan = imports.plan(ledger, account, statement)
+    assert [(p.status, p.match_id) for p in import_plan.rows] == [(imports.MATCHED, mine.id), (imports.NEW, None)]
+    batch = imports.import_statement(ledger, account, statement)
+    assert (batch.new_count, batch.matched_count) == (1, 1)
+    assert live_count(account) == 2
+
+
+def test_two_identical_rows_in_one_file_stay_two(ledger, account):
+    batch = imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00", "2024-03-04,Coffee,-3.00",
+                                                          header="Date,Payee,Amount"))
+    assert batch.new_count == 2 and live_count(account) == 2
+
+
+def test_the_same_bank_id_twice_in_one_file_is_one_row(ledger, account):
+    batch = imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00,X", "2024-03-04,Coffee,-3.00,X"))
+    assert (batch.new_count, batch.duplicate_count) == (1, 1)
+
+
+def test_same_amount_and_date_with_different_bank_ids_stay_two(ledger, account):
+    imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00,FIT-1"))
+    batch = imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00,FIT-2"))
+    assert batch.new_count == 1 and live_count(account) == 2
+
+
+def test_the_nearest_date_wins_and_each_row_matches_once(ledger, account):
+    far = factories.create_transaction(ledger, account_id=account, amount="-50", occurred_at="2024-03-01T12:00:00")
+    near = factories.create_transaction(ledger, account_id=account, amount="-50", occurred_at="2024-03-09T12:00:00")
+    import_plan = imports.plan(ledger, account, csv("2024-03-08,Shop,-50.00", "2024-03-08,Shop,-50.00",
+                                                    "2024-03-08,Shop,-50.00", header="Date,Payee,Amount"))
+    assert [p.match_id for p in import_plan.rows] == [near.id, far.id, None]
+
+
+def test_decisions_flip_rows(ledger, account):
+    factories.create_transaction(ledger, account_id=account, amount="-12.50", occurred_at="2024-03-04T09:00:00")
+    statement = csv("2024-03-04,Coffee,-12.50,B1", "2024-03-05,Cinema,-9.00,B2")
+    batch = imports.import_statement(ledger, account, statement, decisions={0: imports.NEW, 1: "skip"})
+    assert (batch.new_count, batch.duplicate_count) == (1, 1)
+    assert sorted(row.amount for row in live(account)) == [-1250, -1250]
+
+
+def test_revert_removes_exactly_the_batch_and_restores_every_total(ledger, account):
+    kept = factories.create_transaction(ledger, account_id=account, amount="-7", occurred_at="2024-03-01T09:00:00")
+    before = (balance(account), months(account))
+    batch = imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00,C1", "2024-04-01,Pay,900,C2"))
+    assert balance(account) == -700 - 300 + 90000
+    imports.revert(ledger, batch.id)
+    assert (balance(account), months(account)) == before
+    assert [row.id for row in live(account)] == [kept.id]
+    assert imports.get_batch(ledger, batch.id).reverted_at is not None
+    with pytest.raises(Invalid):
+        imports.revert(ledger, batch.id)
+    # Reverted rows stay as tombstones, so importing the file again finds them by their ids.
+    again = imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00,C1"))
+    assert again.duplicate_count == 1
+
+
+def test_a_file_in_another_currency_is_refused(ledger, account):
+    with pytest.raises(Invalid) as caught:
+        imports.import_statement(ledger, account, parse((SAMPLES / "ofxtools-stmtrs.ofx").read_bytes()))
+    assert "USD" in caught.value.message
+    assert live_count(account) == 0
+
+
+def test_splits_become_one_row_each(ledger, account):
+    statement = parse((SAMPLES / "quiffen-test_split.qif").read_bytes())
+    imports.import_statement(ledger, account, statement)
+    assert sorted(row.amount for row in live(account)) == [-900, -100]
+
+
+def test_categories_by_name_then_rules_and_the_original_payee_is_kept(ledger, account):
+    coffee = categories.create_category(ledger, "Coffee", "☕", "spent")
+    rules.learn(ledger, "blue bottle", coffee.id)
+    statement = csv("2024-03-04,POS 4417 BLUE BOTTLE,-4.50,,", "2024-03-05,Rewe,-20.00,,Supermarket",
+                    header="Date,Payee,Amount,Reference,Category")
+    imports.import_statement(ledger, account, statement)
+    first, second = live(account)
+    assert (first.payee, first.original_payee, first.category_id) == ("Blue Bottle", "POS 4417 BLUE BOTTLE",
+                                                                      coffee.id)
+    assert second.category_id == categories.find_by_value(ledger, "supermarket", "spent").id
+
+
+def test_another_ledgers_account_is_not_found(ledger, other_user):
+    bobs = accounts.create_account(ledger_for(other_user), "Bob's").id
+    with pytest.raises(NotFound):
+        imports.import_statement(ledger, bobs, csv("2024-03-04,Coffee,-3.00,X"))
+    with pytest.raises(NotFound):
+        imports.get_batch(ledger, 1)
+
+
+def test_dedup_reads_only_the_files_window(ledger, account):
+    """Rows outside the dates the file covers (+/- 7 days) are never candidates."""
+    factories.create_transaction(ledger, account_id=account, amount="-3", occurred_at="2024-02-20T09:00:00")
+    import_plan = imports.plan(ledger, account, csv("2024-03-04,Coffee,-3.00", header="Date,Payee,Amount"))
+    assert import_plan.rows[0].status == imports.NEW
+    assert import_plan.rows[0].row.date == date(2024, 3, 4) and import_plan.rows[0].row.amount == Decimal("-3.00")
