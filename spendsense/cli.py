@@ -1,13 +1,16 @@
-"""Flask commands: seed, create-user, check-balances."""
+"""Flask commands: seed, create-user, check-balances, import-file."""
 
 import sys
 
 import click
 
+from spendsense import money
 from spendsense.extensions import db
 from spendsense.services.auth import users
-from spendsense.services.errors import Invalid
+from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.io import imports
 from spendsense.services.ledger import balances, seed
+from spendsense.services.scope import ledger_for
 
 
 def register_cli(app):
@@ -45,3 +48,40 @@ def register_cli(app):
             click.echo(f"{len(problems)} difference(s) found" + (" and fixed." if fix else "."))
             sys.exit(0 if fix else 1)
         click.echo("All balances and monthly totals match their transactions.")
+
+    @app.cli.command("import-file")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--user", "login", required=True, help="Username or email of the ledger's owner.")
+    @click.option("--account", required=True, help="The account's name, or its id.")
+    @click.option("--dry-run", is_flag=True, help="Say what would be imported; write nothing.")
+    @click.option("--date-order", type=click.Choice(["dmy", "mdy"]), help="For files whose dates read both ways.")
+    def import_file_command(path, login, account, dry_run, date_order):
+        """Import a bank statement (OFX/QFX, QIF, CSV, CAMT.053 or a SpendSense export)."""
+        user = users.find_by_login(login)
+        if user is None:
+            click.echo(f"No user {login!r}.", err=True)
+            sys.exit(1)
+        config = app.config
+        max_bytes = config.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+        try:
+            ledger_id = ledger_for(user, write=True)
+            target = imports.account_by_reference(ledger_id, account)
+            with open(path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+            statement = imports.read_file(data, path, max_bytes=max_bytes,
+                                          max_rows=config.get("IMPORT_MAX_ROWS", 200_000), date_order=date_order)
+            if dry_run:
+                counts = imports.plan(ledger_id, target.id, statement).counts
+                click.echo(f"Would import {counts['new']} new rows into {target.name}; "
+                           f"{counts['duplicate']} duplicate, {counts['matched']} matched to rows entered by hand.")
+                return
+            batch = imports.import_statement(ledger_id, target.id, statement, file_name=path.rsplit("/", 1)[-1])
+        except (Invalid, NotFound) as exc:
+            click.echo(exc.message, err=True)
+            sys.exit(1)
+        click.echo(f"Imported {batch.new_count} new rows into {target.name} (batch {batch.id}); "
+                   f"{batch.duplicate_count} duplicate, {batch.matched_count} matched to rows entered by hand.")
+        gap = imports.difference(batch)
+        if gap:
+            click.echo(f"The statement's balance differs from the account's by "
+                       f"{money.from_minor(gap, target.currency)} {target.currency}.")

@@ -59,4 +59,4 @@ register_throttled(bp, lambda message, status, _errors: detail(message, status),
                    "Expected available in {seconds} seconds.")
 
 
-from spendsense.api.v1 import views  # noqa: E402,F401  (routes register on bp)
+from spendsense.api.v1 import imports, views  # noqa: E402,F401  (routes register on bp)

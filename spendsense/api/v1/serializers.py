@@ -25,7 +25,8 @@ def transaction(row, labels):
         "type": "spent" if row.amount < 0 else "earn",
         "amount": money.from_minor(abs(row.amount), row.currency),
         "category": row.category_value,
-        "description": row.description or "",
+        # An imported row often has only the bank's payee: v1 has no payee field.
+        "description": row.description or (row.payee if row.source == "import" else None) or "",
         "account": row.account_name,
         "time_create": timestamp(row.created_at),
         "time_update": timestamp(row.updated_at),
@@ -55,3 +56,26 @@ def profile(user, totals, other_totals):
             for t in other_totals
         },
     }
+
+
+def import_batch(batch, difference):
+    """An import batch: its counts and, when the file had one, the reconciliation."""
+    body = {
+        "status": "ok",
+        "id": batch.id,
+        "name": batch.name,
+        "file_name": batch.file_name,
+        "format": batch.format,
+        "account": batch.account.name,
+        "new": batch.new_count,
+        "duplicate": batch.duplicate_count,
+        "matched": batch.matched_count,
+        "time_create": timestamp(batch.created_at),
+        "reverted": batch.reverted_at is not None,
+    }
+    currency = batch.account.currency
+    if batch.statement_balance is not None:
+        body["statement_balance"] = money.from_minor(batch.statement_balance, currency)
+        body["balance_after"] = money.from_minor(batch.balance_after, currency)
+        body["difference"] = money.from_minor(difference, currency)
+    return body

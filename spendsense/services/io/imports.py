@@ -29,10 +29,10 @@ from spendsense.extensions import db
 from spendsense.models import Account, Category, ImportBatch, Transaction
 from spendsense.models.base import utcnow
 from spendsense.services import validation
-from spendsense.services.errors import Invalid
-from spendsense.services.io import payees
+from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.io import parsers, payees
 from spendsense.services.ledger import balances, transactions
-from spendsense.services.ledger.accounts import get_account
+from spendsense.services.ledger.accounts import find_by_name, get_account
 from spendsense.services.ledger.categories import visible
 from spendsense.services.ledger.commands import NewTransaction
 from spendsense.services.scope import get_owned, owned
@@ -139,6 +139,27 @@ def _window(account_id, rows, taken):
 
 def _fold(text):
     return " ".join((text or "").split()).casefold()
+
+
+def read_file(data, file_name=None, *, max_bytes, max_rows, date_order=None, csv_dialect=None):
+    """A file's bytes as a ParsedStatement; Invalid naming the line or element when the
+    file cannot be read (nothing of it is imported then)."""
+    options = parsers.ParseOptions(max_bytes=max_bytes, max_rows=max_rows, date_order=date_order, csv=csv_dialect)
+    try:
+        return parsers.parse(data, file_name, options=options)
+    except parsers.ParseError as exc:
+        raise Invalid.field("file", str(exc)) from exc
+
+
+def account_by_reference(ledger_id, reference):
+    """The ledger's account named ``reference`` (as v1 names accounts), or with that id."""
+    name = validation.text(reference, "account", max_length=100, required=True, label="Account")
+    found = find_by_name(ledger_id, name)
+    if found is None and validation.row_id_or_none(name) is not None:
+        found = get_account(ledger_id, validation.row_id_or_none(name))
+    if found is None:
+        raise NotFound("Account not found!", entity="account")
+    return found
 
 
 def plan(ledger_id, account_id, statement):

@@ -97,7 +97,7 @@ def page(ledger_id, flt, *, limit, offset=0):
 # What a read model of one transaction needs, as plain columns (page_rows).
 ROW_COLUMNS = (
     Transaction.id, Transaction.amount, Transaction.occurred_at, Transaction.description,
-    Transaction.transfer_id, Transaction.created_at, Transaction.updated_at,
+    Transaction.payee, Transaction.source, Transaction.transfer_id, Transaction.created_at, Transaction.updated_at,
     Account.name.label("account_name"), Account.currency.label("currency"),
     Category.value.label("category_value"),
 )
