@@ -175,3 +175,40 @@ def test_dedup_reads_only_the_files_window(ledger, account):
     import_plan = imports.plan(ledger, account, csv("2024-03-04,Coffee,-3.00", header="Date,Payee,Amount"))
     assert import_plan.rows[0].status == imports.NEW
     assert import_plan.rows[0].row.date == date(2024, 3, 4) and import_plan.rows[0].row.amount == Decimal("-3.00")
+
+
+# Every shared sample: (currency of the account, rows written, their total in minor units).
+SAMPLE_IMPORTS = {
+    "ofxtools-stmtrs.ofx": ("USD", 2, -50000),
+    "ofxtools-stmtrs_euro.ofx": ("USD", 2, -50000),
+    "ofxtools-br_nubank_cc.ofx": ("BRL", 6, -128091),
+    "quiffen-test.qif": ("EUR", None, None),  # checked below: splits make rows of their own
+    "quiffen-test_split.qif": ("EUR", 2, -1000),
+    "quiffen-test_oth_a.qif": ("EUR", None, None),
+    "camt-camt053.v2.minimal.xml": ("EUR", 1, 885),
+    "camt-camt053.v4.xml": ("EUR", 1, 885),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_IMPORTS))
+def test_every_sample_file_imports_once(ledger, name):
+    currency, count, total = SAMPLE_IMPORTS[name]
+    account = accounts.create_account(ledger, "Sample", currency=currency).id
+    statement = parse((SAMPLES / name).read_bytes())
+    batch = imports.import_statement(ledger, account, statement, file_name=name)
+    rows = live(account)
+    assert batch.new_count == len(rows) > 0
+    assert balance(account) == sum(row.amount for row in rows)
+    if count is not None:
+        assert (len(rows), sum(row.amount for row in rows)) == (count, total)
+    else:  # QIF with splits: the rows add up to the file's own totals
+        assert sum(row.amount for row in rows) == -3550
+    again = imports.import_statement(ledger, account, parse((SAMPLES / name).read_bytes()))
+    assert again.new_count == 0 and live_count(account) == len(rows)
+
+
+def test_a_camt_document_without_a_statement_is_refused(ledger, account):
+    with pytest.raises(Invalid) as caught:
+        imports.read_file((SAMPLES / "camt-camt053.v2.wrong.xml").read_bytes(), max_bytes=10**6, max_rows=100)
+    assert "no statement" in caught.value.message
+    assert live_count(account) == 0
