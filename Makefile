@@ -50,6 +50,7 @@ bench: install-test
 	$(BIN)/python tests/perf/bench_projects.py
 	$(BIN)/python tests/perf/bench_export.py
 	$(BIN)/python tests/perf/bench_record_many.py
+	$(BIN)/python tests/perf/bench_import.py
 
 lint: install-test
 	$(BIN)/ruff check spendsense tests
