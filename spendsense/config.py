@@ -55,6 +55,18 @@ class Config:
     V1_TRANSACTIONS_DEFAULT_LIMIT = 1000
     V1_TRANSACTIONS_MAX_LIMIT = 10000
 
+    # Statement imports: uploads wait for confirmation in IMPORT_UPLOAD_FOLDER (default
+    # <instance>/imports) for at most IMPORT_PENDING_SECONDS; larger files (by bytes or
+    # lines) are parsed and imported in a worker thread behind a progress bar.
+    IMPORT_MAX_BYTES = int(_env("SPENDSENSE_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(_env("SPENDSENSE_IMPORT_MAX_ROWS", "200000"))
+    IMPORT_UPLOAD_FOLDER = _env("SPENDSENSE_IMPORT_UPLOAD_FOLDER")
+    IMPORT_PENDING_SECONDS = 24 * 3600
+    IMPORT_BACKGROUND_BYTES = 2 * 1024 * 1024
+    IMPORT_BACKGROUND_ROWS = 5000
+    # The preview lists every row up to this many; beyond, every duplicate and match.
+    IMPORT_PREVIEW_ROWS = 2000
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -40,6 +40,7 @@ from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
     exports,
     filters,
     folders,
+    imports,
     profile,
     quick,
     reports,

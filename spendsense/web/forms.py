@@ -2,16 +2,19 @@
 whose Invalid errors are put back on these fields by helpers.apply_errors."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from spendsense.models import ACCOUNT_TYPES
 
@@ -122,3 +125,52 @@ class CategoryDeleteForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=100)])
+
+
+COLUMN_ROLES = (("ignore", "Ignore"), ("date", "Date"), ("amount", "Amount (signed)"),
+                ("debit", "Debit (money out)"), ("credit", "Credit (money in)"), ("payee", "Payee"),
+                ("description", "Description"), ("memo", "Memo"), ("category", "Category"),
+                ("external_id", "Bank id / reference"), ("balance", "Balance"), ("currency", "Currency"))
+ENCODINGS = (("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("utf-16", "UTF-16"),
+             ("cp1252", "Windows-1252 (Western)"), ("cp1251", "Windows-1251 (Cyrillic)"),
+             ("latin-1", "ISO-8859-1 (Latin-1)"))
+DELIMITER_CHOICES = ((";", "Semicolon ;"), (",", "Comma ,"), ("\t", "Tab"), ("|", "Bar |"))
+DECIMAL_CHOICES = ((".", "Point: 1,234.56"), (",", "Comma: 1.234,56"))
+DATE_FORMATS = (("%Y-%m-%d", "2024-12-31"), ("%d.%m.%Y", "31.12.2024"), ("%d/%m/%Y", "31/12/2024 (day first)"),
+                ("%m/%d/%Y", "12/31/2024 (month first)"), ("%d-%m-%Y", "31-12-2024"), ("%m-%d-%Y", "12-31-2024"),
+                ("%d.%m.%y", "31.12.24"), ("%d/%m/%y", "31/12/24 (day first)"), ("%m/%d/%y", "12/31/24 (month first)"),
+                ("%Y/%m/%d", "2024/12/31"), ("%Y.%m.%d", "2024.12.31"), ("%Y%m%d", "20241231"),
+                ("%d %b %Y", "31 Dec 2024"), ("%d-%b-%Y", "31-Dec-2024"), ("%b %d, %Y", "Dec 31, 2024"),
+                ("%d %B %Y", "31 December 2024"))
+DATE_ORDER_CHOICES = (("dmy", "Day first (31/12)"), ("mdy", "Month first (12/31)"))
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField("Statement file", validators=[FileRequired("Choose a file to import.")],
+                     description="OFX/QFX, QIF, CSV, CAMT.053 XML, or a SpendSense CSV/JSON export.")
+    # Choices (the ledger's open accounts) are set by the view; "" = a new account from the file.
+    account_id = SelectField("Into account", default="")
+    error_aliases = {"account": "account_id"}
+
+
+class ImportMappingForm(FlaskForm):
+    encoding = SelectField("Encoding", choices=options(ENCODINGS))
+    delimiter = SelectField("Delimiter", choices=options(DELIMITER_CHOICES))
+    decimal = SelectField("Decimal mark", choices=options(DECIMAL_CHOICES))
+    # Choices are DATE_FORMATS plus the detected format when it is another one.
+    date_format = SelectField("Date format")
+    date_order = RadioField("The dates read both ways", choices=options(DATE_ORDER_CHOICES),
+                            validators=[Optional()])
+    header_line = IntegerField("Header row (line)", validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    columns = FieldList(SelectField("Column", choices=options(COLUMN_ROLES)), min_entries=0, max_entries=200)
+    remember = BooleanField("Remember this mapping as a profile")
+    profile_name = StringField("Profile name", validators=[Optional(), Length(max=100)])
+
+
+class ImportDateOrderForm(FlaskForm):
+    date_order = RadioField("How are the dates written?", choices=options(DATE_ORDER_CHOICES),
+                            validators=[InputRequired("Choose day first or month first.")])
+
+
+class ImportConfirmForm(FlaskForm):
+    name = StringField("Name of this import", validators=[Optional(), Length(max=200)])
