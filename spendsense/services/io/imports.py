@@ -43,7 +43,7 @@ WINDOW_DAYS = 7
 _CHUNK = 500
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedRow:
     index: int
     row: object  # parsers.ParsedRow
@@ -57,7 +57,7 @@ class PlannedRow:
         return self.status == NEW
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportPlan:
     account_id: int
     currency: str

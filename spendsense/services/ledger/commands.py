@@ -28,7 +28,7 @@ class _Unset:
 UNSET = _Unset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewTransaction:
     """One income (amount > 0) or expense (amount < 0) to record in an account.
 
@@ -62,7 +62,7 @@ class NewTransaction:
     import_batch_id: int | None = None  # the import that creates the row (set by services/io/imports.py)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeTransaction:
     """The fields of a transaction to change; UNSET ones stay as they are.
 
@@ -92,7 +92,7 @@ class ChangeTransaction:
                 if getattr(self, name) is not UNSET}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeTransfer:
     """A transfer rewritten as one movement (given by either leg): ``amount`` leaves the
     source (positive); between currencies ``to_amount`` is what arrives. ``occurred_at``
@@ -106,7 +106,7 @@ class ChangeTransfer:
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewTransfer(ChangeTransfer):
     """Money moved between two accounts of a ledger, as two linked legs; ``occurred_at``
     None is now, in the owner's time zone."""

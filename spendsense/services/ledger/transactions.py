@@ -69,6 +69,9 @@ def _taken_now(ledger_id, cmd):
     return bool(existing_ids(account.id, {cmd.external_id.strip()}))
 
 
+INSERT_CHUNK = 5_000  # rows per INSERT: bounds the driver's copies of the parameters
+
+
 def record_many(ledger_id, commands):
     """Record a batch of NewTransaction commands in one write transaction: every row or
     none. Every command is checked first (Invalid names each failing one as
@@ -77,11 +80,10 @@ def record_many(ledger_id, commands):
     commands = list(commands)
     if not commands:
         return []
-    with write_transaction() as session:
+    with write_transaction():
         resolver = Resolver(ledger_id)
-        given_ids = {cmd.account_id for cmd in commands if cmd.account_id is not None}
-        balances.lock_accounts(ledger_id, given_ids)
-        rows, names, errors = [], [], {}
+        balances.lock_accounts(ledger_id, {cmd.account_id for cmd in commands if cmd.account_id is not None})
+        columns, rows, names, errors = None, [], [], {}
         for index, cmd in enumerate(commands):
             try:
                 values, _account, _category, label_names = resolver.row(cmd)
@@ -89,22 +91,34 @@ def record_many(ledger_id, commands):
                 fields = exc.errors if isinstance(exc, Invalid) else {exc.entity or "row": exc.message}
                 errors.update({f"{index}.{field}": message for field, message in fields.items()})
                 continue
-            rows.append({**NO_CONVERSION, **values})
+            values = {**NO_CONVERSION, **values}
+            columns = columns or tuple(values)
+            # A tuple per row, not a dict: a batch of 100,000 rows is held in memory.
+            rows.append((index, *values.values()))
             names.append(label_names)
-        _check_external_ids(rows, errors)
+        if rows:
+            _check_external_ids(columns, rows, errors)
         if errors:
             first = next(iter(errors))
             raise Invalid(errors, f"Row {int(first.split('.')[0]) + 1}: {errors[first]}")
-        now = utcnow()
         ids = _allocate_ids(len(rows))
-        for txn_id, row in zip(ids, rows, strict=True):
-            row["id"] = txn_id
-            row["created_at"] = row["updated_at"] = now
-        session.execute(insert(Transaction.__table__), rows)  # Core: no ORM bookkeeping per row
+        _insert(columns, rows, ids)
         _attach_labels(ledger_id, ids, names)
-        balances.apply_summed(ledger_id, [(row["account_id"], row["occurred_at"], row["amount"], False)
-                                          for row in rows])
+        where = [columns.index(name) + 1 for name in ("account_id", "occurred_at", "amount")]
+        balances.apply_summed(ledger_id, [(row[where[0]], row[where[1]], row[where[2]], False) for row in rows])
     return ids
+
+
+def _insert(columns, rows, ids):
+    """INSERT the rows (Core: no ORM bookkeeping per row), a chunk at a time."""
+    now = utcnow()
+    names = (*columns, "id", "created_at", "updated_at")
+    table = Transaction.__table__
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = [dict(zip(names, (*row[1:], txn_id, now, now), strict=True))
+                 for row, txn_id in zip(rows[start:start + INSERT_CHUNK], ids[start:start + INSERT_CHUNK],
+                                        strict=True)]
+        db.session.execute(insert(table), chunk)
 
 
 def _allocate_ids(count):
@@ -122,15 +136,17 @@ def _allocate_ids(count):
     return list(range(highest + 1, highest + 1 + count))
 
 
-def _check_external_ids(rows, errors):
-    """A bank's id may appear once per account: in the batch and in what is stored."""
+def _check_external_ids(columns, rows, errors):
+    """A bank's id may appear once per account: in the batch and in what is stored.
+    ``rows`` are (command index, *values in ``columns`` order)."""
+    account_at, external_at = columns.index("account_id") + 1, columns.index("external_id") + 1
     seen = {}
-    for index, row in enumerate(rows):
-        if row["external_id"]:
-            key = (row["account_id"], row["external_id"])
+    for row in rows:
+        if row[external_at]:
+            key = (row[account_at], row[external_at])
             if key in seen:
-                errors[f"{index}.external_id"] = DUPLICATE_EXTERNAL_ID
-            seen[key] = index
+                errors[f"{row[0]}.external_id"] = DUPLICATE_EXTERNAL_ID
+            seen[key] = row[0]
     by_account = {}
     for (account_id, external_id), index in seen.items():
         by_account.setdefault(account_id, {})[external_id] = index

@@ -7,6 +7,7 @@ exports are recognised by their header and read by ``spendsense_exports``.
 import csv
 import io
 import re
+from dataclasses import astuple
 from datetime import datetime
 
 from spendsense.services.io.parsers import spendsense_exports
@@ -130,7 +131,7 @@ def _find_header(text):
     for delimiter in sorted(DELIMITERS, key=lambda d: -text[:5000].count(d)):
         for number, cells in _table(text, delimiter, HEADER_SEARCH):
             mapping = propose_mapping(cells)
-            known = sum(value is not None for value in vars(mapping).values())
+            known = sum(value is not None for value in astuple(mapping))
             if _usable(mapping) and len(cells) > 1:
                 return delimiter, number, cells, mapping
             if known and (closest is None or known > closest[0]):
@@ -267,7 +268,7 @@ def parse(data, options):
         opened = text.rfind(dialect.quotechar)
         raise ParseError("A quoted cell is never closed: the file is truncated or its quoting is broken.",
                          line=text.count("\n", 0, opened) + 1)
-    width = max(value for value in vars(dialect.mapping).values() if value is not None)
+    width = max(value for value in astuple(dialect.mapping) if value is not None)
     rows = []
     for number, cells in _table(text, dialect.delimiter):
         if number <= dialect.header_line or not any(cell.strip() for cell in cells):

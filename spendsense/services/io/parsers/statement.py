@@ -36,7 +36,7 @@ class AmbiguousDateOrder(ParseError):
         self.choices, self.dialect = tuple(choices), dialect
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColumnMapping:
     """0-based column indexes of a CSV file (None: the file has no such column).
     Either ``amount`` (signed) or ``debit`` and/or ``credit`` (money out / in) is set."""
@@ -54,7 +54,7 @@ class ColumnMapping:
     currency: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CsvDialect:
     """How a CSV file was read, as detected; the caller may show it and pass a changed
     copy back in ``ParseOptions(csv=...)`` (``dataclasses.replace``)."""
@@ -69,7 +69,7 @@ class CsvDialect:
     quotechar: str = '"'
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParseOptions:
     """What the caller decides: limits from its config, and overrides of detection."""
 
@@ -80,14 +80,14 @@ class ParseOptions:
     encoding: str | None = None     # force a text encoding (CSV, QIF)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Balance:
     amount: Decimal
     date: dt.date | None = None
     currency: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccountInfo:
     """The account a file speaks of. ``kind`` is SpendSense's account type for it
     (bank, credits, cash, stocks, other_asset, other_liability) where the file says."""
@@ -101,7 +101,7 @@ class AccountInfo:
     iban: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Split:
     amount: Decimal
     category: str | None = None
@@ -109,7 +109,7 @@ class Split:
     transfer_account: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedRow:
     date: dt.date
     amount: Decimal
@@ -132,7 +132,7 @@ class ParsedRow:
     labels: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedStatement:
     format: str                     # ofx, qif, csv, camt053, spendsense-csv, spendsense-json, xpenser-csv, ...
     rows: tuple[ParsedRow, ...]
