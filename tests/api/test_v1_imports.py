@@ -71,3 +71,20 @@ def test_another_users_batches_and_accounts_are_not_found(api, bob, main):
     fails(bob.client.delete(f"/api/v1/imports/{batch}/", headers=bob.headers), 404, "Import not found")
     fails(upload(bob, CSV, account="Main"), 404, "Account not found!")
     assert api.balances() == {"Main": Decimal("2596.80")}
+
+
+def test_a_saved_profile_maps_a_file_whose_headers_are_unknown(api, main, ledger):
+    from dataclasses import replace
+
+    from spendsense.services.io import profiles
+    from spendsense.services.io.parsers import ColumnMapping, parse
+
+    data = b"Wann;Wer;Wieviel\n01.03.2024;Bakery;-3,20\n"
+    refused = upload(api, data)  # no known header names: refused, naming the header row
+    assert refused.status_code == 400 and "line 1" in refused.get_json()["error"].lower()
+    known = parse(b"Date;Payee;Amount\n01.03.2024;Bakery;-3,20\n").csv_dialect
+    dialect = replace(known, header=("Wann", "Wer", "Wieviel"), mapping=ColumnMapping(date=0, payee=1, amount=2))
+    profiles.save_profile(ledger, "My bank", dialect)
+    body = ok(upload(api, data, profile="My bank"))
+    assert body["new"] == 1
+    fails(upload(api, data, profile="Nope"), 404, "Profile not found")

@@ -10,8 +10,9 @@ its dialect detected; a file that cannot be read is refused with the parser's me
 from flask import current_app, g, jsonify, request
 
 from spendsense.api.v1 import bp, serializers
-from spendsense.services.errors import Invalid
-from spendsense.services.io import imports
+from spendsense.services import validation
+from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.io import imports, profiles
 from spendsense.services.scope import ledger_for
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -21,6 +22,18 @@ DEFAULT_MAX_ROWS = 200_000
 def _batch(ledger_id, batch_id):
     batch = imports.get_batch(ledger_id, batch_id)
     return jsonify(serializers.import_batch(batch, imports.difference(batch)))
+
+
+def _profile(ledger_id, name):
+    """The CSV dialect of a mapping saved on the web's column screen, by name or id."""
+    if not (name or "").strip():
+        return None
+    profile = profiles.find_by_name(ledger_id, name)
+    if profile is None and validation.row_id_or_none(name) is not None:
+        profile = profiles.get_profile(ledger_id, validation.row_id_or_none(name))
+    if profile is None:
+        raise NotFound("Profile not found")
+    return profiles.dialect_of(profile)
 
 
 @bp.route("/imports/", methods=["POST"])
@@ -37,7 +50,8 @@ def create_import():
     max_bytes = config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
     statement = imports.read_file(upload.stream.read(max_bytes + 1), upload.filename, max_bytes=max_bytes,
                                   max_rows=config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS),
-                                  date_order=request.form.get("date_order") or None)
+                                  date_order=request.form.get("date_order") or None,
+                                  csv_dialect=_profile(ledger_id, request.form.get("profile")))
     batch = imports.import_statement(ledger_id, account.id, statement, name=request.form.get("name"),
                                      file_name=upload.filename)
     return _batch(ledger_id, batch.id)
