@@ -3,9 +3,8 @@ to the answer. Measured after the transaction command landed; a change that make
 of them grow past its number fails here and has to say why (or lower it)."""
 
 import pytest
-from sqlalchemy import event
 
-from spendsense.extensions import db
+from tests import statements
 from tests.api.projects_helpers import basic as project_basic
 from tests.api.xpenser_client import basic
 
@@ -19,17 +18,8 @@ IHATEMONEY_BILL = 12
 @pytest.fixture
 def count_statements(app):
     def run(call):
-        seen = []
-
-        def listener(_conn, _cursor, statement, *_rest):
-            if not statement.startswith("BEGIN"):  # transaction control, not work
-                seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with statements.recorded() as seen:
             response = call()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         assert response.status_code in (200, 201), response.get_data(as_text=True)
         return len(seen), seen
 

@@ -5,7 +5,6 @@ from Core rows, with the same bytes as before."""
 
 import pytest
 from flask import jsonify
-from sqlalchemy import event
 
 from spendsense.api.v1 import serializers
 from spendsense.extensions import db, limiter
@@ -14,7 +13,7 @@ from spendsense.services.auth import tokens
 from spendsense.services.errors import Forbidden, NotFound
 from spendsense.services.ledger import accounts
 from spendsense.services.scope import ledger_for
-from tests import factories
+from tests import factories, statements
 from tests.api.helpers import ok
 from tests.conftest import make_app
 
@@ -33,17 +32,8 @@ def test_a_revoked_key_stops_working_at_once(client, user):
 
 def test_the_key_check_is_one_select(client, auth):
     client.get("/api/v1/token/check/", headers=auth)  # writes last_used_at once
-    seen = []
-
-    def listener(_conn, _cursor, statement, *_rest):
-        if not statement.startswith(("BEGIN", "ROLLBACK", "COMMIT")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with statements.recorded() as seen:
         assert client.get("/api/v1/token/check/", headers=auth).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert len(seen) == 1 and seen[0].lstrip().startswith("SELECT"), seen
 
 
@@ -52,17 +42,8 @@ def test_the_account_list_is_two_selects(client, auth, ledger):
     then one for the accounts."""
     accounts.create_account(ledger, "Main")
     client.get("/api/v1/token/check/", headers=auth)  # writes last_used_at once
-    seen = []
-
-    def listener(_conn, _cursor, statement, *_rest):
-        if not statement.startswith(("BEGIN", "ROLLBACK", "COMMIT")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with statements.recorded() as seen:
         assert client.get("/api/v1/accounts/", headers=auth).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert len(seen) == 2, seen
 
 

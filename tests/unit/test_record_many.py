@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from spendsense.extensions import db
 from spendsense.models import Label, Transaction
@@ -14,6 +14,7 @@ from spendsense.services.ledger import accounts, categories, rules, transactions
 from spendsense.services.ledger.commands import NewTransaction
 from spendsense.services.ledger.resolver import ARCHIVED, ZERO
 from spendsense.services.scope import ledger_for
+from tests import statements
 from tests.unit.helpers import balance, live_count, months
 
 START = datetime(2024, 1, 1, 9, 0)  # noqa: DTZ001  (wall-clock times, as transactions store them)
@@ -129,18 +130,13 @@ def test_labels_rules_and_folders_apply_as_in_record(ledger, account):
 def test_a_batch_costs_a_bounded_number_of_statements(ledger, account, savings):
     """Rows go in with batched inserts and the caches move once per account and month:
     the statements do not grow with the number of rows."""
-    def statements(commands):
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+    def count(commands):
+        with statements.recorded() as seen:
             transactions.record_many(ledger, commands)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
-    small = statements(batch(account, 20, start=datetime(2020, 1, 1)))  # noqa: DTZ001
-    large = statements(batch(savings, 2_000, start=datetime(2020, 1, 1)))  # noqa: DTZ001
+    small = count(batch(account, 20, start=datetime(2020, 1, 1)))  # noqa: DTZ001
+    large = count(batch(savings, 2_000, start=datetime(2020, 1, 1)))  # noqa: DTZ001
     # 2,000 rows span more months than 20 (one upsert row each) but the same statements,
     # except the insert and the external-id look-ups, which go in bounded batches.
     assert large <= small + 2_000 // 500 + 2_000 // 200
