@@ -212,3 +212,11 @@ def test_a_camt_document_without_a_statement_is_refused(ledger, account):
         imports.read_file((SAMPLES / "camt-camt053.v2.wrong.xml").read_bytes(), max_bytes=10**6, max_rows=100)
     assert "no statement" in caught.value.message
     assert live_count(account) == 0
+
+
+def test_a_statement_balance_in_another_currency_is_not_compared(ledger, account):
+    # The CAMT samples give their closing balance in SEK on an EUR account.
+    statement = parse((SAMPLES / "camt-camt053.v4.xml").read_bytes())
+    assert statement.balance is not None and statement.balance.currency == "SEK"
+    batch = imports.import_statement(ledger, account, statement)
+    assert batch.statement_balance is None and imports.difference(batch) is None

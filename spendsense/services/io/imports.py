@@ -184,6 +184,8 @@ def plan(ledger_id, account_id, statement):
     if open_rows:
         _match_by_amount_and_date(account.id, rows, minors, open_rows, set(known.values()), decided)
     balance = statement.balance
+    if balance is not None and balance.currency and balance.currency.upper() != currency:
+        balance = None  # a balance in another currency cannot be compared with the account's
     planned = tuple(PlannedRow(index, row, minors[index], *decided.get(index, (NEW, None, "")))
                     for index, row in enumerate(rows))
     return ImportPlan(
