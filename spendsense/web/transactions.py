@@ -153,6 +153,10 @@ def _choice(value, field):
 
 
 def _category(form):
+    """The chosen category, or None when no chip is chosen. A radio group with no choice
+    posts nothing, and the form would then keep the category it was opened with."""
+    if request.method == "POST" and "category_id" not in request.form:
+        return None
     return _choice(form.category_id.data, "category") if form.category_id.data else None
 
 

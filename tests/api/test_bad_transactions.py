@@ -45,7 +45,8 @@ def refused(send):
 
 V1 = {
     "zero": ({"amount": "0"}, 400, "Amount must not be zero."),
-    # v1 names a category by value within the type's kind: an expense category is not an income one.
+    # v1 names a category by value within the type's kind, and a category of the other
+    # kind is "not found" (COMPAT.md §1): that is v1's answer to the wrong sign.
     "wrong-sign": ({"type": "earn", "category": "supermarket"}, 404, "Category not found!"),
     "decimals": ({"amount": "1.001"}, 400, DECIMALS),
     "archived": ({"account": "Old"}, 400, ARCHIVED),

@@ -88,3 +88,7 @@ def test_a_saved_profile_maps_a_file_whose_headers_are_unknown(api, main, ledger
     body = ok(upload(api, data, profile="My bank"))
     assert body["new"] == 1
     fails(upload(api, data, profile="Nope"), 404, "Profile not found")
+
+
+def test_date_order_must_be_dmy_or_mdy(api, main):
+    fails(upload(api, CSV, date_order="xyz"), 400, "date_order must be one of: dmy, mdy.")

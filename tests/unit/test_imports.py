@@ -116,7 +116,7 @@ def test_decisions_flip_rows(ledger, account):
     factories.create_transaction(ledger, account_id=account, amount="-12.50", occurred_at="2024-03-04T09:00:00")
     statement = csv("2024-03-04,Coffee,-12.50,B1", "2024-03-05,Cinema,-9.00,B2")
     batch = imports.import_statement(ledger, account, statement, decisions={0: imports.NEW, 1: "skip"})
-    assert (batch.new_count, batch.duplicate_count) == (1, 1)
+    assert (batch.new_count, batch.duplicate_count) == (1, 0)  # a row left out is no duplicate
     assert sorted(row.amount for row in live(account)) == [-1250, -1250]
 
 
@@ -131,9 +131,34 @@ def test_revert_removes_exactly_the_batch_and_restores_every_total(ledger, accou
     assert imports.get_batch(ledger, batch.id).reverted_at is not None
     with pytest.raises(Invalid):
         imports.revert(ledger, batch.id)
-    # Reverted rows stay as tombstones, so importing the file again finds them by their ids.
+    # A reverted import is undone: the same file imports again.
     again = imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00,C1"))
-    assert again.duplicate_count == 1
+    assert again.new_count == 1
+
+
+def test_a_row_deleted_on_its_own_does_not_come_back(ledger, account):
+    imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00,D1", "2024-03-05,Tea,-2.00,D2"))
+    coffee = next(row for row in live(account) if row.external_id == "D1")
+    factories.delete_transaction(ledger, coffee.id)
+    again = imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00,D1", "2024-03-05,Tea,-2.00,D2"))
+    assert (again.new_count, again.duplicate_count) == (0, 2)
+
+
+def test_same_amount_to_another_payee_days_later_is_new_money(ledger, account):
+    header = "Date,Payee,Amount"
+    imports.import_statement(ledger, account, csv("2024-06-10,Coffee Bar,-3.50", "2024-06-14,Coffee Bar,-3.50",
+                                                  "2024-06-15,Bookshop,-20.00", header=header))
+    batch = imports.import_statement(ledger, account, csv("2024-06-16,Coffee Bar,-3.50",
+                                                          "2024-06-18,Gas Station,-20.00",
+                                                          "2024-06-30,Coffee Bar,-3.50", header=header))
+    assert (batch.new_count, batch.duplicate_count) == (3, 0)
+    assert balance(account) == -350 * 4 - 4000
+
+
+def test_rows_left_out_are_not_counted_as_duplicates(ledger, account):
+    batch = imports.import_statement(ledger, account, csv("2024-03-04,Coffee,-3.00,E1", "2024-03-05,Tea,-2.00,E2"),
+                                     decisions={1: "skip"})
+    assert (batch.new_count, batch.duplicate_count, batch.matched_count) == (1, 0, 0)
 
 
 def test_a_file_in_another_currency_is_refused(ledger, account):

@@ -174,7 +174,7 @@ def test_hand_entered_row_shows_as_matched_and_can_be_left_out(logged_in, ledger
     assert "Matches 2024-01-03 · Bakery shop · −€3.50" in preview
     confirm(logged_in, token, [1])  # the salary only: the coffee is left out
     batch = batch_of(ledger)
-    assert (batch.new_count, batch.duplicate_count, batch.matched_count) == (1, 1, 1)
+    assert (batch.new_count, batch.duplicate_count, batch.matched_count) == (1, 0, 1)  # the coffee: left out
     fresh()
     payees = sorted(db.session.scalars(select(Transaction.payee).where(Transaction.ledger_id == ledger)))
     assert payees == ["Bakery shop", "Employer"]

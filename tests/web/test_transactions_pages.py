@@ -512,3 +512,14 @@ def test_user_text_is_escaped(logged_in, ledger, main):
     html = text(logged_in.get("/transactions?period=all"))
     assert "<img src=x" not in html and "<b>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_edit_into_income_without_a_chip_makes_it_uncategorised(logged_in, ledger, main, groceries):
+    """The picker shows no income chip chosen: nothing is posted, and the old expense
+    category must not stay on an income."""
+    data = entry(main, kind="earn", amount="10.00")
+    data.pop("category_id", None)
+    response = logged_in.post(f"/transactions/{groceries}/edit", data=data)
+    assert response.status_code == 302
+    txn = only_transaction(ledger)
+    assert (txn.amount, txn.category_id) == (1000, None)

@@ -24,6 +24,13 @@ def _batch(ledger_id, batch_id):
     return jsonify(serializers.import_batch(batch, imports.difference(batch)))
 
 
+def _date_order(value):
+    """dmy (day first) or mdy (month first), for files whose dates read both ways."""
+    if not (value or "").strip():
+        return None
+    return validation.choice(value.strip().lower(), "date_order", ("dmy", "mdy"), label="date_order")
+
+
 def _profile(ledger_id, name):
     """The CSV dialect of a mapping saved on the web's column screen, by name or id."""
     if not (name or "").strip():
@@ -50,7 +57,7 @@ def create_import():
     max_bytes = config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
     statement = imports.read_file(upload.stream.read(max_bytes + 1), upload.filename, max_bytes=max_bytes,
                                   max_rows=config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS),
-                                  date_order=request.form.get("date_order") or None,
+                                  date_order=_date_order(request.form.get("date_order")),
                                   csv_dialect=_profile(ledger_id, request.form.get("profile")))
     batch = imports.import_statement(ledger_id, account.id, statement, name=request.form.get("name"),
                                      file_name=upload.filename)

@@ -7,10 +7,10 @@ account, in this order:
    the account (tombstones included): a duplicate. The same id twice in one file: the
    second is a duplicate of the first. A bank id is never fuzzy-matched to a row that
    carries a different one.
-2. otherwise an existing row of the account with the same amount within +/-7 days is
-   the same money: nearest date first, then the same payee, each existing row matched
-   at most once. It is a duplicate when an import wrote it, and "matched" when it was
-   entered by hand.
+2. otherwise an existing row of the account with the same amount is the same money:
+   a row entered by hand within +/-7 days ("matched"), a row an earlier import wrote
+   when it has the same payee within a day (a duplicate); nearest date first, then the
+   same payee, each existing row matched at most once.
 3. rows alike within one file stay apart: two coffees on one day are two coffees.
 
 Only the window of dates the file covers is read from the account (an index on
@@ -38,7 +38,7 @@ from spendsense.services.ledger.commands import NewTransaction
 from spendsense.services.scope import get_owned, owned
 from spendsense.services.uow import write_transaction
 
-NEW, DUPLICATE, MATCHED = "new", "duplicate", "matched"
+NEW, DUPLICATE, MATCHED, SKIPPED = "new", "duplicate", "matched", "skipped"
 WINDOW_DAYS = 7
 _CHUNK = 500
 
@@ -132,7 +132,7 @@ def _window(account_id, rows, taken):
     end = datetime.combine(max(days) + timedelta(days=WINDOW_DAYS + 1), time.min)
     return [candidate for candidate in db.session.execute(
         select(Transaction.id, Transaction.amount, Transaction.occurred_at, Transaction.payee,
-               Transaction.external_id, Transaction.source)
+               Transaction.original_payee, Transaction.external_id, Transaction.source)
         .where(Transaction.account_id == account_id, Transaction.deleted_at.is_(None),
                Transaction.occurred_at >= start, Transaction.occurred_at < end)) if candidate.id not in taken]
 
@@ -195,8 +195,14 @@ def plan(ledger_id, account_id, statement):
 
 
 def _match_by_amount_and_date(account_id, rows, minors, open_rows, taken, decided):
-    """Pair file rows with existing rows of the same amount within the window: the
-    nearest dates first, then the same payee; each side used once."""
+    """Pair file rows with existing rows of the same amount: the nearest dates first,
+    then the same payee; each side used once.
+
+    A row entered by hand may be days off the bank's date (+/- WINDOW_DAYS). A row an
+    earlier import wrote came from a bank too, which prints one transaction with the same
+    date and payee in every statement it appears in: only such a row (a day apart at most,
+    for the bank's booking and value dates) is the same money. Two payments of one amount
+    to different payees in one week stay two."""
     by_amount = {}
     for candidate in _window(account_id, [rows[index] for index in open_rows], taken):
         by_amount.setdefault(candidate.amount, []).append(candidate)
@@ -207,8 +213,11 @@ def _match_by_amount_and_date(account_id, rows, minors, open_rows, taken, decide
             if row.external_id and candidate.external_id and candidate.external_id != row.external_id:
                 continue  # two different bank ids are two different transactions
             distance = abs((candidate.occurred_at.date() - row.date).days)
+            other_payee = _fold(candidate.original_payee or candidate.payee) != _fold(row.payee)
+            if candidate.source == "import" and (distance > 1 or (other_payee and row.payee and candidate.payee)):
+                continue
             if distance <= WINDOW_DAYS:
-                pairs.append((distance, _fold(candidate.payee) != _fold(row.payee), index, candidate.id, candidate))
+                pairs.append((distance, other_payee, index, candidate.id, candidate))
     used = set()
     for distance, _other_payee, index, candidate_id, candidate in sorted(pairs, key=lambda p: p[:4]):
         if index in decided or candidate_id in used:
@@ -229,7 +238,7 @@ def with_decisions(import_plan, decisions):
         if choice == NEW and planned.status != NEW:
             planned = replace(planned, status=NEW, reason="imported as you chose")
         elif choice == "skip" and planned.status == NEW:
-            planned = replace(planned, status=DUPLICATE, reason="left out as you chose")
+            planned = replace(planned, status=SKIPPED, reason="left out as you chose")
         rows.append(planned)
     return replace(import_plan, rows=tuple(rows))
 
@@ -338,7 +347,10 @@ def revert(ledger_id, batch_id):
         now = utcnow()
         session.execute(update(Transaction).where(Transaction.import_batch_id == batch.id,
                                                   Transaction.deleted_at.is_(None))
-                        .values(deleted_at=now, updated_at=now).execution_options(synchronize_session=False))
+                        # A reverted import is undone: its bank ids are forgotten, so the
+                        # same file imports again (a row deleted on its own keeps its id).
+                        .values(deleted_at=now, updated_at=now, external_id=None)
+                        .execution_options(synchronize_session=False))
         batch.reverted_at = now
     return batch
 

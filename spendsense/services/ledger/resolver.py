@@ -147,7 +147,7 @@ class Resolver:
             key = (value, kind)
             if key not in self._by_value:
                 found = find_by_value(self.ledger_id, value, kind)
-                if found is None:
+                if found is None:  # v1's contract: "for that type" (COMPAT.md §1) is not found
                     raise NotFound(CATEGORY_NOT_FOUND, entity="category")
                 self._categories[found.id] = found
                 self._by_value[key] = found
