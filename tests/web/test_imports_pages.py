@@ -2,6 +2,7 @@
 bad files, the worker thread's progress, isolation and CSRF."""
 
 import io
+import os
 import re
 import time
 import zipfile
@@ -452,3 +453,17 @@ def test_every_import_post_needs_the_csrf_token(csrf_browser, ledger, main, tmp_
     assert batch.new_count == 1
     assert browser.post(f"/imports/{batch.id}/revert").status_code in (400, 422, 200)
     assert live_count(ledger) == 1
+
+
+def test_an_abandoned_upload_is_swept_with_the_empty_account_it_made(logged_in, ledger, _upload_folder, main):
+    data = (SAMPLES / "ofxtools-br_nubank_cc.ofx").read_bytes()
+    token = token_of(upload(logged_in, data, "nubank.ofx", ""))  # a new account, then the user walks away
+    day_ago = time.time() - 2 * 86400
+    for path in _upload_folder.rglob(f"{token}*"):
+        os.utime(path, (day_ago, day_ago))
+    upload(logged_in, CSV, account=main)  # the next upload sweeps
+    assert not list(_upload_folder.rglob(f"{token}*"))
+    fresh()
+    names = db.session.scalars(select(Account.name).where(Account.ledger_id == ledger,
+                                                          Account.deleted_at.is_(None))).all()
+    assert names == [db.session.get(Account, main).name]

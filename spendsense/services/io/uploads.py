@@ -94,19 +94,25 @@ class PendingFiles:
                 pass
 
     def sweep(self, now=None):
-        """Remove every pending file older than the maximum age, of every ledger."""
+        """Remove every pending file older than the maximum age, of every ledger; the
+        (ledger id, meta) of each upload removed, so the caller can undo what it made."""
         limit = (now or time.time()) - self.max_age
+        expired = []
         if not os.path.isdir(self.folder):
-            return
+            return expired
         for ledger_dir in os.scandir(self.folder):
-            if not ledger_dir.is_dir():
+            if not ledger_dir.is_dir() or not ledger_dir.name.isascii() or not ledger_dir.name.isdigit():
                 continue
             for entry in os.scandir(ledger_dir.path):
                 try:
-                    if entry.is_file() and entry.stat().st_mtime < limit:
-                        os.remove(entry.path)
-                except FileNotFoundError:
+                    if not entry.is_file() or entry.stat().st_mtime >= limit:
+                        continue
+                    if entry.name.endswith(".json") and not entry.name.endswith(".plan.json"):
+                        expired.append((int(ledger_dir.name), self._read(entry.path)))
+                    os.remove(entry.path)
+                except (FileNotFoundError, NotFound, ValueError):  # swept meanwhile, or half written
                     pass
+        return expired
 
     @staticmethod
     def _read(path):

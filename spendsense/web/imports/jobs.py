@@ -161,10 +161,21 @@ def go_on(ledger_id, token):
 
 def discard(ledger_id, token, meta):
     """Forget a pending upload, and the account made for it if nothing went into it."""
+    forget_created_account(ledger_id, meta)
+    pending_files().remove(ledger_id, token)
+
+
+def forget_created_account(ledger_id, meta):
+    """Delete the account an unfinished upload made from the file, if it is still empty."""
     if meta.get("created_account") and meta.get("account_id") and meta.get("state") != "done":
         try:
             if accounts.count_transactions(meta["account_id"]) == 0:
                 accounts.delete_account(ledger_id, meta["account_id"])
         except (NotFound, Invalid):
             pass
-    pending_files().remove(ledger_id, token)
+
+
+def sweep():
+    """Remove uploads left for longer than a day, and the empty accounts made for them."""
+    for ledger_id, meta in pending_files().sweep():
+        forget_created_account(ledger_id, meta or {})

@@ -48,8 +48,8 @@ def import_upload():
             form.file.errors.append(f"The file is larger than {current_app.config['IMPORT_MAX_BYTES']:,} bytes; "
                                     "split it or ask for a shorter period.")
             return render_form("imports/upload.html", form)
+        jobs.sweep()
         store = jobs.pending_files()
-        store.sweep()
         file_name = os.path.basename((form.file.data.filename or "").replace("\\", "/"))[:255] or None
         account_id = int(form.account_id.data) if form.account_id.data else None
         token = store.save(ledger_id, data, {"file_name": file_name, "account_id": account_id, "state": "new",
