@@ -245,3 +245,23 @@ def test_a_statement_balance_in_another_currency_is_not_compared(ledger, account
     assert statement.balance is not None and statement.balance.currency == "SEK"
     batch = imports.import_statement(ledger, account, statement)
     assert batch.statement_balance is None and imports.difference(batch) is None
+
+
+def test_the_files_categories_come_along(ledger, account):
+    """A QIF from another program names its categories ("Parent:Child"): missing ones are
+    made under their parent, of the amount's kind; known names are reused."""
+    statement = csv("2024-03-04,Grocer,-20.00,,Food:Groceries", "2024-03-05,Grocer,-5.00,,food:groceries",
+                    "2024-03-06,ACME,900.00,,Salary", "2024-03-07,Bank,-1.00,,[Savings]",
+                    header="Date,Payee,Amount,Reference,Category")
+    imports.import_statement(ledger, account, statement)
+    groceries, again, salary, transfer = live(account)
+    made = db.session.get(type(categories.get_visible(ledger, groceries.category_id)), groceries.category_id)
+    assert (made.name, made.kind, made.parent.name, made.ledger_id) == ("Groceries", "spent", "Food", ledger)
+    assert again.category_id == groceries.category_id
+    assert salary.category_id == categories.find_by_value(ledger, "salary", "earn").id
+    assert transfer.category_id is None
+
+
+def test_the_quiffen_sample_keeps_its_categories(ledger, account):
+    imports.import_statement(ledger, account, parse((SAMPLES / "quiffen-test.qif").read_bytes()))
+    assert all(row.category_id is not None for row in live(account) if row.amount < 0)

@@ -31,9 +31,9 @@ from spendsense.models.base import utcnow
 from spendsense.services import validation
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.io import parsers, payees
-from spendsense.services.ledger import balances, transactions
+from spendsense.services.ledger import balances, categories, transactions
 from spendsense.services.ledger.accounts import find_by_name, get_account
-from spendsense.services.ledger.categories import visible
+from spendsense.services.ledger.categories import slugify, visible
 from spendsense.services.ledger.commands import NewTransaction
 from spendsense.services.scope import get_owned, owned
 from spendsense.services.uow import write_transaction
@@ -243,22 +243,45 @@ def with_decisions(import_plan, decisions):
     return replace(import_plan, rows=tuple(rows))
 
 
-def _categories(ledger_id):
-    """{(kind, folded name): category id} of the categories the ledger sees; its own win."""
-    found = {}
-    for category in db.session.scalars(visible(ledger_id).order_by(Category.ledger_id.is_(None), Category.id)):
-        found.setdefault((category.kind, category.name.casefold()), category.id)
-        found.setdefault((category.kind, category.value), category.id)
-    return found
+class _Categories:
+    """The categories a file names ("Food:Groceries"), found among the ledger's own and
+    the system ones by name or value, of the amount's kind. A name the ledger lacks is
+    made, under its parent (made too), with a plain icon: people moving from another
+    program bring their categories along. Rules decide for rows that name none."""
 
+    ICON = "🏷️"
 
-def _category_id(names, row, minor):
-    """The category the file names (its last "Parent:Child" part), if the ledger has one
-    of the amount's kind; else None, and the ledger's rules decide."""
-    if not row.category:
-        return None
-    name = row.category.split(":")[-1].strip().casefold()
-    return names.get(("spent" if minor < 0 else "earn", name))
+    def __init__(self, ledger_id):
+        self.ledger_id = ledger_id
+        self.found = {}
+        for category in db.session.scalars(visible(ledger_id).order_by(Category.ledger_id.is_(None), Category.id)):
+            self.found.setdefault((category.kind, category.name.casefold()), category.id)
+            self.found.setdefault((category.kind, category.value), category.id)
+
+    def id_for(self, path, minor):
+        parts = [part.strip()[:100] for part in (path or "").split(":") if part.strip()]
+        if not parts or parts[0].startswith("["):  # "[Savings]" is a QIF transfer, not a category
+            return None
+        kind = "spent" if minor < 0 else "earn"
+        known = self._known(kind, parts[-1])
+        if known is not None:
+            return known
+        parent = self._known(kind, parts[-2]) if len(parts) > 1 else None
+        if len(parts) > 1 and parent is None:
+            parent = self._make(kind, parts[-2], None)
+        return self._make(kind, parts[-1], parent)
+
+    def _known(self, kind, name):
+        return self.found.get((kind, name.casefold())) or self.found.get((kind, slugify(name)))
+
+    def _make(self, kind, name, parent_id):
+        try:
+            category = categories.create_category(self.ledger_id, name, self.ICON, kind, parent_id=parent_id)
+        except Invalid:
+            return None  # a name that makes no category ("--"): the row stays for the rules
+        db.session.flush()
+        self.found[(kind, name.casefold())] = self.found[(kind, category.value)] = category.id
+        return category.id
 
 
 def _command(planned, account_id, batch_id, names):
@@ -273,7 +296,7 @@ def _command(planned, account_id, batch_id, names):
         description=description[:500] if description else None,
         memo=row.memo[:500] if row.memo and row.memo != description else None,
         cheque_number=(row.cheque_number or None) and row.cheque_number[:30],
-        category_id=_category_id(names, row, planned.minor), labels=tuple(row.labels),
+        category_id=names.id_for(row.category, planned.minor), labels=tuple(row.labels),
         status=row.status if row.status in ("posted", "pending") else "posted",
         source="import", external_id=row.external_id, import_batch_id=batch_id)
 
@@ -297,7 +320,7 @@ def import_statement(ledger_id, account_id, statement, *, name=None, file_name=N
             statement_balance_date=import_plan.statement_balance_date)
         session.add(batch)
         session.flush()
-        names = _categories(ledger_id)
+        names = _Categories(ledger_id)
         commands = [_command(planned, import_plan.account_id, batch.id, names)
                     for planned in import_plan.rows if planned.imported]
         transactions.record_many(ledger_id, commands)
