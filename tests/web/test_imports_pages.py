@@ -467,3 +467,10 @@ def test_an_abandoned_upload_is_swept_with_the_empty_account_it_made(logged_in, 
     names = db.session.scalars(select(Account.name).where(Account.ledger_id == ledger,
                                                           Account.deleted_at.is_(None))).all()
     assert names == [db.session.get(Account, main).name]
+
+
+def test_a_semicolon_file_with_decimal_points_is_offered_points(logged_in, main):
+    data = "When;Who;Value\n2024-03-01;Bakery;-2.40\n2024-03-02;Shop;-10.50\n"
+    response = upload(logged_in, data, account=main)
+    page = text(logged_in.get(response.headers["Location"]))
+    assert re.search(r'<option selected value="\."|<option value="\." selected', page), "decimal point chosen"

@@ -25,6 +25,7 @@ from spendsense.models import ACCOUNT_TYPES, Transaction
 from spendsense.services.errors import NotFound
 from spendsense.services.io import imports, profiles
 from spendsense.services.io.parsers import ColumnMapping, CsvDialect, ParseOptions, parse
+from spendsense.services.io.parsers.csv_files import detect_decimal
 from spendsense.services.io.parsers.values import decode, sniff_encoding
 from spendsense.services.ledger import accounts
 
@@ -156,7 +157,11 @@ def guess_dialect(ledger_id, data):
                               date_format=saved.date_format, header_line=number, header=tuple(cells),
                               mapping=saved.mapping), profile.name
     number, cells = rows[0]
-    return CsvDialect(encoding=encoding, delimiter=delimiter, decimal="," if delimiter == ";" else ".",
+    # The decimal mark the numbers below the header use (1.234,56 or 1,234.56), whichever
+    # columns they are in: the delimiter alone guesses wrong for "-2.40;..." files.
+    numbers = [cell for row_number, row in rows if row_number > number for cell in row
+               if re.fullmatch(r"[-+(]?[\d.,' ]*\d[.,]\d+\)?-?", cell.strip())]
+    return CsvDialect(encoding=encoding, delimiter=delimiter, decimal=detect_decimal(numbers, delimiter),
                       date_format="%Y-%m-%d", header_line=number, header=tuple(cells),
                       mapping=ColumnMapping()), None
 
