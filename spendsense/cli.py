@@ -8,7 +8,7 @@ from spendsense import money
 from spendsense.extensions import db
 from spendsense.services.auth import users
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.io import imports
+from spendsense.services.io import imports, profiles
 from spendsense.services.ledger import balances, seed
 from spendsense.services.scope import ledger_for
 
@@ -55,7 +55,8 @@ def register_cli(app):
     @click.option("--account", required=True, help="The account's name, or its id.")
     @click.option("--dry-run", is_flag=True, help="Say what would be imported; write nothing.")
     @click.option("--date-order", type=click.Choice(["dmy", "mdy"]), help="For files whose dates read both ways.")
-    def import_file_command(path, login, account, dry_run, date_order):
+    @click.option("--profile", help="A CSV column mapping saved on the web's import screen (its name).")
+    def import_file_command(path, login, account, dry_run, date_order, profile):
         """Import a bank statement (OFX/QFX, QIF, CSV, CAMT.053 or a SpendSense export)."""
         user = users.find_by_login(login)
         if user is None:
@@ -68,7 +69,13 @@ def register_cli(app):
             target = imports.account_by_reference(ledger_id, account)
             with open(path, "rb") as handle:
                 data = handle.read(max_bytes + 1)
-            statement = imports.read_file(data, path, max_bytes=max_bytes,
+            dialect = None
+            if profile:
+                saved = profiles.find_by_name(ledger_id, profile)
+                if saved is None:
+                    raise NotFound(f"No saved profile {profile!r}.")
+                dialect = profiles.dialect_of(saved)
+            statement = imports.read_file(data, path, max_bytes=max_bytes, csv_dialect=dialect,
                                           max_rows=config.get("IMPORT_MAX_ROWS", 200_000), date_order=date_order)
             if dry_run:
                 counts = imports.plan(ledger_id, target.id, statement).counts

@@ -35,3 +35,24 @@ def test_import_file_refuses_and_imports_nothing(runner, user, ledger, tmp_path)
     wrong = runner.invoke(args=["import-file", str(SAMPLES / "ofxtools-stmtrs.ofx"), "--user", "alice",
                                 "--account", "Main"])
     assert wrong.exit_code == 1 and "USD" in wrong.output
+
+
+def test_import_file_with_a_saved_profile(runner, user, ledger, tmp_path):
+    from dataclasses import replace
+
+    from spendsense.services.io import profiles
+    from spendsense.services.io.parsers import ColumnMapping, parse
+
+    account = accounts.create_account(ledger, "Main").id
+    odd = tmp_path / "odd.csv"
+    odd.write_bytes(b"Wann;Wer;Wieviel\n01.03.2024;Bakery;-3,20\n")
+    known = parse(b"Date;Payee;Amount\n01.03.2024;Bakery;-3,20\n").csv_dialect
+    profiles.save_profile(ledger, "My bank", replace(known, header=("Wann", "Wer", "Wieviel"),
+                                                     mapping=ColumnMapping(date=0, payee=1, amount=2)))
+    result = runner.invoke(args=["import-file", str(odd), "--user", "alice", "--account", "Main",
+                                 "--profile", "My bank"])
+    assert result.exit_code == 0, result.output
+    assert balance(account) == -320
+    missing = runner.invoke(args=["import-file", str(odd), "--user", "alice", "--account", "Main",
+                                  "--profile", "Nope"])
+    assert missing.exit_code == 1 and "No saved profile" in missing.output

@@ -37,6 +37,8 @@
     const update = () => {
       const ticked = form.querySelectorAll('input[name="import"]:checked').length;
       out.textContent = ticked.toLocaleString("en");
+      const word = form.querySelector("[data-rows-word]");
+      if (word) word.textContent = ticked === 1 ? "row" : "rows";
       form.querySelectorAll(".preview-row").forEach((row) => {
         row.classList.toggle("is-left-out", !row.querySelector('input[name="import"]').checked);
       });
