@@ -144,3 +144,14 @@ def test_camt_without_a_statement_is_refused():
 
 def test_xpenser_header_matches_the_api_serializer():
     assert XPENSER_HEADER == CSV_HEADER
+
+
+def test_a_large_ofx_is_read_by_the_scanner_alone(monkeypatch):
+    from spendsense.services.io.parsers import ofx
+
+    monkeypatch.setattr(ofx, "STRICT_MAX_ROWS", 1)
+    monkeypatch.setattr(ofx, "_strict", lambda data: pytest.fail("ofxtools must not read a large file"))
+    statement = parse((SAMPLES / "ofxtools-stmtrs.ofx").read_bytes())
+    assert [row.amount for row in statement.rows] == [Decimal("-200.00"), Decimal("-300.00")]
+    assert statement.balance.amount == Decimal("200.29")
+    assert any("tag scanner" in note for note in statement.warnings)

@@ -46,6 +46,12 @@ class _Statement:
     transactions: list = field(default_factory=list)   # (line, {tag: text})
 
 
+# ofxtools builds an object per element: about 54 µs and 4 KB a transaction (a
+# 100,000-row file took 7.4 s and 630 MB). Above this many rows the scan, which already
+# checks every amount and date with its line, reads the file alone (150,000 rows/s).
+STRICT_MAX_ROWS = 10_000
+
+
 def _line_of(text, offset):
     return text.count("\n", 0, offset) + 1
 
@@ -163,11 +169,15 @@ def parse(data, options):
         raise ParseError("The OFX file has no closing </OFX>: it is truncated.", line=_line_of(text, len(text)))
     scanned, investments = scan(text)
     notes = []
-    try:
-        strict = _strict(data)
-    except Exception as error:  # noqa: BLE001 - any refusal of ofxtools means: read leniently
-        strict = None
-        notes.append(f"ofxtools could not read the file ({type(error).__name__}: {error}); it was read leniently.")
+    strict = None
+    if sum(len(statement.transactions) for statement in scanned) > STRICT_MAX_ROWS:
+        notes.append(f"More than {STRICT_MAX_ROWS:,} rows: read by the tag scanner alone.")
+    else:
+        try:
+            strict = _strict(data)
+        except Exception as error:  # noqa: BLE001 - any refusal of ofxtools means: read leniently
+            notes.append(f"ofxtools could not read the file ({type(error).__name__}: {error}); "
+                         "it was read leniently.")
     if not scanned:
         if investments:
             raise ParseError("This OFX file holds only an investment account (INVSTMTRS); only bank and "
