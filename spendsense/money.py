@@ -55,9 +55,11 @@ def exponent(currency):
     return _currency_table()[normalise_currency(currency)]
 
 
+@lru_cache(maxsize=512)
 def places(currency):
     """Decimals an amount in ``currency`` is stored with: the exponent, and two for
-    "no currency" (XXX), as ihatemoney keeps a project without a currency."""
+    "no currency" (XXX), as ihatemoney keeps a project without a currency. Cached: a
+    batch of 100,000 rows asks it for every amount (an unknown code raises, uncached)."""
     return 2 if currency == NO_CURRENCY else exponent(currency)
 
 

@@ -259,6 +259,8 @@ class _Categories:
             self.found.setdefault((category.kind, category.value), category.id)
 
     def id_for(self, path, minor):
+        if not path:
+            return None
         parts = [part.strip()[:100] for part in (path or "").split(":") if part.strip()]
         if not parts or parts[0].startswith("["):  # "[Savings]" is a QIF transfer, not a category
             return None
