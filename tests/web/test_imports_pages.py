@@ -6,6 +6,7 @@ import os
 import re
 import time
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -474,3 +475,16 @@ def test_a_semicolon_file_with_decimal_points_is_offered_points(logged_in, main)
     response = upload(logged_in, data, account=main)
     page = text(logged_in.get(response.headers["Location"]))
     assert re.search(r'<option selected value="\."|<option value="\." selected', page), "decimal point chosen"
+
+
+def test_the_revert_page_says_when_imported_rows_were_changed_since(logged_in, ledger, main):
+    token = to_preview(logged_in, CSV, main)
+    confirm(logged_in, token, [0, 1, 2])
+    batch = batch_of(ledger)
+    assert "data-changed-rows" not in text(logged_in.get(f"/imports/{batch.id}/revert"))
+    fresh()
+    row = db.session.scalars(select(Transaction).where(Transaction.import_batch_id == batch.id)).first()
+    row.updated_at = batch.created_at + timedelta(minutes=5)  # edited later
+    db.session.commit()
+    page = text(logged_in.get(f"/imports/{batch.id}/revert"))
+    assert re.search(r"data-changed-rows>1 of them was changed after the import", page)

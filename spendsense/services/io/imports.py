@@ -353,6 +353,14 @@ def live_rows(batch_id):
         Transaction.import_batch_id == batch_id, Transaction.deleted_at.is_(None)))
 
 
+def changed_rows(batch):
+    """How many of the batch's live rows were edited after the import (revert takes
+    them too, so the confirmation says so)."""
+    return db.session.scalar(select(func.count()).select_from(Transaction).where(
+        Transaction.import_batch_id == batch.id, Transaction.deleted_at.is_(None),
+        Transaction.updated_at > batch.created_at + timedelta(seconds=1)))
+
+
 def revert(ledger_id, batch_id):
     """Remove every live row the batch created (tombstones, for delta sync), with the
     balances and month totals moving back in one statement each; the batch stays,

@@ -163,4 +163,4 @@ def import_revert(batch_id):
             flash(f"Import “{batch.name}” reverted: {live:,} transaction{'s' if live != 1 else ''} removed.",
                   "success")
             return redirect(url_for("web.imports_page"))
-    return render_form("imports/revert.html", form, batch=batch, live=live)
+    return render_form("imports/revert.html", form, batch=batch, live=live, changed=imports.changed_rows(batch))
