@@ -12,14 +12,18 @@ reads the row as the first one left it (it is not reversed twice), and two write
 never hold one account each while waiting for the other's (no deadlock).
 """
 
-from sqlalchemy import bindparam, case, delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from spendsense.extensions import db
 from spendsense.models import Account, MonthlyTotal, Transaction
+from spendsense.services.errors import Invalid
 
 _SUMMED = ("spent", "earned", "transferred", "count")
+# The largest balance or total kept: BIGINT's range, less a margin for one more amount.
+LIMIT = 2**63 - 1 - 10**16
+TOO_LARGE = "This would take the account past the largest balance SpendSense can keep."
 
 
 def lock_accounts(ledger_id, account_ids):
@@ -91,14 +95,8 @@ def apply_summed(ledger_id, entries, *, sign=1):
                 month_row[index - 1] += change
     if not per_account:
         return
-    accounts = Account.__table__
-    session.execute(
-        update(accounts).where(accounts.c.id == bindparam("account")).values(
-            balance=accounts.c.balance + bindparam("delta"),
-            **{f"total_{name}": accounts.c[f"total_{name}"] + bindparam(name) for name in _SUMMED}),
-        [{"account": account_id, "delta": delta, **dict(zip(_SUMMED, summed, strict=True))}
-         for account_id, (delta, *summed) in sorted(per_account.items())],
-    )
+    for account_id, (delta, *summed) in sorted(per_account.items()):
+        _move_account(session, account_id, delta, dict(zip(_SUMMED, summed, strict=True)))
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = MonthlyTotal.__table__
     statement = insert(table)
@@ -110,6 +108,24 @@ def apply_summed(ledger_id, entries, *, sign=1):
         {"ledger_id": ledger_id, "account_id": account_id, "month": month, "spent": spent, "earned": earned,
          "transferred": transferred, "count": count}
         for (account_id, month), (spent, earned, transferred, count) in sorted(per_month.items())])
+
+
+def _move_account(session, account_id, delta, totals):
+    """One account's balance and all-time totals, moved in one UPDATE that refuses to
+    leave the BIGINT range: SQLite would turn the sum into a REAL (9.24e18 after 9,240
+    maximal incomes) and PostgreSQL fail the statement. The bounds are worked out here,
+    so the check itself cannot overflow; a refused move leaves the row as it was."""
+    changes = {"balance": delta, **{f"total_{name}": value for name, value in totals.items()}}
+    if any(abs(value) > LIMIT for value in changes.values()):
+        raise Invalid.field("amount", TOO_LARGE)
+    accounts = Account.__table__
+    statement = update(accounts).where(accounts.c.id == account_id, *(
+        accounts.c[column].between(max(-LIMIT, -LIMIT - value), min(LIMIT, LIMIT - value))
+        for column, value in changes.items() if value))
+    result = session.execute(statement.values(**{column: accounts.c[column] + value
+                                                 for column, value in changes.items()}))
+    if result.rowcount != 1:
+        raise Invalid.field("amount", TOO_LARGE)
 
 
 def apply_transaction(txn, sign):
