@@ -488,3 +488,10 @@ def test_the_revert_page_says_when_imported_rows_were_changed_since(logged_in, l
     db.session.commit()
     page = text(logged_in.get(f"/imports/{batch.id}/revert"))
     assert re.search(r"data-changed-rows>1 of them was changed after the import", page)
+
+
+def test_the_preview_shows_what_the_reader_noted(logged_in, ledger):
+    usd = accounts.create_account(ledger, "Card", currency="BRL").id
+    token = token_of(upload(logged_in, (SAMPLES / "ofxtools-br_nubank_cc.ofx").read_bytes(), "nubank.ofx", usd))
+    preview = text(logged_in.get(f"/imports/pending/{token}/preview"))
+    assert re.search(r"data-reader-notes><li>ofxtools could not read the file", preview)

@@ -99,7 +99,8 @@ def analyse(ledger_id, token):
         failed(ledger_id, token, exc.message, field=next(iter(exc.errors), "file"))
         return
     store.save_plan(ledger_id, token, summary)
-    store.update(ledger_id, token, state="ready", stage="Ready", percent=100)
+    # What the reader had to guess or leave out ("read leniently", "a balance in SEK").
+    store.update(ledger_id, token, state="ready", stage="Ready", percent=100, warnings=list(statement.warnings))
 
 
 def run_import(ledger_id, token, decisions, name):
