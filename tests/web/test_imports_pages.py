@@ -347,7 +347,8 @@ def test_large_file_runs_in_a_worker_thread_with_a_progress_endpoint(app, logged
     token = token_of(response)
     map_page = logged_in.get(response.headers["Location"])
     if response.headers["Location"].endswith(token):  # the first reading runs in the worker too
-        assert "js/imports.js" in text(map_page)
+        # The progress page polls with imports.js; a worker that finished first sends it on at once.
+        assert "js/imports.js" in text(map_page) if map_page.status_code == 200 else map_page.status_code == 302
         wait_for(logged_in, token)
     mapped = map_columns(logged_in, token)
     assert mapped.headers["Location"].endswith(f"/imports/pending/{token}")
