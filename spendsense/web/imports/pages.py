@@ -103,7 +103,9 @@ def import_preview(token):
     elif form.validate_on_submit():
         if not store.claim(ledger_id, token):
             return jobs.go_on(ledger_id, token)
-        ticked = {int(value) for value in request.form.getlist("import") if value.isdigit()}
+        # Row numbers the form posted; anything else ("²" passes str.isdigit) is no row.
+        ticked = {int(value) for value in request.form.getlist("import")
+                  if value.isascii() and value.isdigit() and len(value) < 10}
         decisions = uploads.decisions(shown, ticked)
         large = (meta.get("size") or 0) > current_app.config["IMPORT_BACKGROUND_BYTES"] or (
             len(summary["rows"]) > current_app.config["IMPORT_BACKGROUND_ROWS"])
