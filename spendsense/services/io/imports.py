@@ -141,12 +141,18 @@ def _fold(text):
     return " ".join((text or "").split()).casefold()
 
 
-def read_file(data, file_name=None, *, max_bytes, max_rows, date_order=None, csv_dialect=None):
-    """A file's bytes as a ParsedStatement; Invalid naming the line or element when the
-    file cannot be read (nothing of it is imported then)."""
+def parse_file(data, file_name=None, *, max_bytes, max_rows, date_order=None, csv_dialect=None):
+    """A file's bytes as a ParsedStatement, or the parsers' ParseError (AmbiguousDateOrder
+    among them, for a caller that can ask the user)."""
     options = parsers.ParseOptions(max_bytes=max_bytes, max_rows=max_rows, date_order=date_order, csv=csv_dialect)
+    return parsers.parse(data, file_name, options=options)
+
+
+def read_file(data, file_name=None, **limits):
+    """``parse_file`` for callers without a screen to ask on: Invalid naming the line or
+    element when the file cannot be read (nothing of it is imported then)."""
     try:
-        return parsers.parse(data, file_name, options=options)
+        return parse_file(data, file_name, **limits)
     except parsers.ParseError as exc:
         raise Invalid.field("file", str(exc)) from exc
 

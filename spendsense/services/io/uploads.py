@@ -24,7 +24,7 @@ from spendsense.extensions import db
 from spendsense.models import ACCOUNT_TYPES, Transaction
 from spendsense.services.errors import NotFound
 from spendsense.services.io import imports, profiles
-from spendsense.services.io.parsers import ColumnMapping, CsvDialect, ParseOptions, parse
+from spendsense.services.io.parsers import ColumnMapping, CsvDialect
 from spendsense.services.io.parsers.csv_files import detect_decimal
 from spendsense.services.io.parsers.values import decode, sniff_encoding
 from spendsense.services.ledger import accounts
@@ -129,12 +129,6 @@ class PendingFiles:
         with open(partial, "w", encoding="utf-8") as out:
             json.dump(value, out, ensure_ascii=False)
         os.replace(partial, path)  # readers never see half a file
-
-
-def read_statement(data, *, max_bytes, max_rows, date_order=None, dialect=None):
-    """The ParsedStatement of the file (ParseError, AmbiguousDateOrder as the parsers raise them)."""
-    return parse(data, options=ParseOptions(max_bytes=max_bytes, max_rows=max_rows, date_order=date_order,
-                                            csv=dialect))
 
 
 def guess_dialect(ledger_id, data):

@@ -6,7 +6,7 @@ from flask import flash, redirect, url_for
 from flask_login import login_required
 
 from spendsense.services.errors import Invalid
-from spendsense.services.io import profiles, uploads
+from spendsense.services.io import imports, profiles, uploads
 from spendsense.services.io.parsers import (
     ColumnMapping,
     ParseError,
@@ -112,7 +112,7 @@ def import_columns(token):
                 wanted = replace(wanted, mapping=mapping)
                 try:
                     if not jobs.is_large(data):  # a large file is read in the worker, its errors shown after
-                        uploads.read_statement(data, dialect=wanted, **jobs.limits())
+                        imports.parse_file(data, csv_dialect=wanted, **jobs.limits())
                     if form.remember.data:
                         profiles.save_profile(ledger_id, form.profile_name.data, wanted)
                 except ParseError as exc:

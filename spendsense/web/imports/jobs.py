@@ -46,8 +46,8 @@ def failed(ledger_id, token, message, *, page="upload", field="file"):
 
 def read(ledger_id, token, meta):
     dialect = profiles.from_json(meta["dialect"]) if meta.get("mapped") else None
-    return uploads.read_statement(pending_files().data(ledger_id, token), date_order=meta.get("date_order"),
-                                  dialect=dialect, **limits())
+    return imports.parse_file(pending_files().data(ledger_id, token), date_order=meta.get("date_order"),
+                              csv_dialect=dialect, **limits())
 
 
 def needs_hand_mapping(data, error):
