@@ -2,7 +2,8 @@
 
 One API key works everywhere: ``Authorization: Token <key>`` (documented v1),
 ``Authorization: Bearer <key>`` (the official v1 command-line client, PocketSmith
-clients) and ``X-Developer-Key: <key>`` (PocketSmith). Scheme words are matched
+clients), ``Authorization: Key <key>`` (a Home Assistant integration and an npm
+PocketSmith client) and ``X-Developer-Key: <key>`` (PocketSmith). Scheme words are matched
 without regard to case, as Django REST Framework does.
 """
 
@@ -12,7 +13,7 @@ from flask import g, request
 
 from spendsense.services.auth import tokens
 
-TOKEN_SCHEMES = ("token", "bearer")
+TOKEN_SCHEMES = ("token", "bearer", "key")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     # 0 = Monday ... 6 = Sunday, as in datetime.weekday().
     week_start = db.Column(db.SmallInteger, nullable=False, default=0)
     locale = db.Column(db.String(16), nullable=False, default="en_GB")
+    # Shown instead of the username where a client shows a name (PocketSmith's "name").
+    display_name = db.Column(db.String(100))
+    # Preferences PocketSmith clients read and set; kept as given.
+    beta_user = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    always_show_base_currency = db.Column(db.Boolean, nullable=False, default=False,
+                                          server_default=db.false())
 
     memberships = db.relationship("LedgerMember", back_populates="user", cascade="all, delete-orphan")
 

@@ -165,9 +165,19 @@ def change_password(user_id, current_password, new_password):
     return user
 
 
-def update_settings(user_id, *, base_currency=None, timezone=None, week_start=None):
+def update_settings(user_id, *, base_currency=None, timezone=None, week_start=None, display_name=None,
+                    beta_user=None, always_show_base_currency=None):
+    """Change the given settings (None: keep); every bad value is reported at once."""
     errors = {}
     changes = {}
+    if display_name is not None:
+        try:
+            changes["display_name"] = validation.text(display_name, "name", max_length=100, label="Name")
+        except Invalid as exc:
+            errors.update(exc.errors)
+    for field, value in (("beta_user", beta_user), ("always_show_base_currency", always_show_base_currency)):
+        if value is not None:
+            changes[field] = bool(value)
     if base_currency is not None:
         try:
             changes["base_currency"] = validation.currency(base_currency, "base_currency")

@@ -1,0 +1,1 @@
+"""v2 routes by resource; each module registers its operations on import."""

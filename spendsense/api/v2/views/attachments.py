@@ -1,0 +1,1 @@
+"""v2 attachments routes (being written)."""

@@ -1,0 +1,1 @@
+"""v2 categories routes (being written)."""

@@ -1,0 +1,1 @@
+"""v2 transactions routes (being written)."""
