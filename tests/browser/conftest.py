@@ -11,15 +11,13 @@ SPENDSENSE_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from spendsense.extensions import db
 from tests.conftest import make_app
+from tests.live_server import LiveServer
 
 CHROMIUM = os.environ.get("SPENDSENSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -37,55 +35,11 @@ def _unavailable(reason):
     pytest.skip(reason)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """No access log line per request; errors are still reported."""
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-class LiveServer:
-    """The app on a free port of 127.0.0.1, in a background thread."""
-
-    def __init__(self, app):
-        self.app = app
-        self.errors = []
-        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="live-server", daemon=True)
-
-    def _wsgi(self, environ, start_response):
-        # In testing, Flask lets exceptions through: remember them so the test fails.
-        try:
-            return self.app(environ, start_response)
-        except Exception as exc:
-            self.errors.append(f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}: {exc!r}")
-            raise
-
-    def __call__(self, path=""):
-        return self.url + path
-
-    def start(self):
-        self._thread.start()
-
-    def stop(self):
-        self._server.shutdown()
-        self._thread.join(timeout=10)
-        self._server.server_close()
-        with self.app.app_context():
-            db.engine.dispose()
-
-
 @pytest.fixture
 def live_server(app, database_url):
     """Serve a second app on the ``app`` fixture's freshly emptied database, CSRF on."""
-    served = make_app(database_url, WTF_CSRF_ENABLED=True)
-    server = LiveServer(served)
-    server.start()
-    yield server
-    server.stop()
-    assert not server.errors, f"the server failed: {server.errors}"
+    with LiveServer.running(make_app(database_url, WTF_CSRF_ENABLED=True)) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
