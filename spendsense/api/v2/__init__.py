@@ -76,6 +76,7 @@ from spendsense.api.v2.views import (  # noqa: E402,F401  (routes register on bp
     accounts,
     attachments,
     categories,
+    institutions,
     reference,
     transactions,
     users,

@@ -2,14 +2,18 @@
 carries its category and its transaction account (with the institution), an account
 its transaction account. Each takes a row with the model's attributes (ORM object or
 Core row) and makes no query of its own, so a list builds its answer from rows it read
-in one go.
+in one go (a converted balance's rate comes from the offline table, not the database).
 """
 
 from datetime import date
+from decimal import localcontext
+from functools import lru_cache
 
 from spendsense import money
-from spendsense.api.v2.schemas.accounts import Institution, TransactionAccount
+from spendsense.api.v2.schemas.accounts import Account, Institution, TransactionAccount
 from spendsense.api.v2.schemas.categories import Category
+from spendsense.services import exchange
+from spendsense.services.errors import Invalid
 
 
 def institution(row):
@@ -25,21 +29,60 @@ def category(row, children=()):
                     updated_at=row.updated_at)
 
 
+@lru_cache(maxsize=256)
+def _base_rate(currency, base_currency, day):
+    """Units of the base currency for one unit of ``currency`` on ``day`` (offline ECB
+    rates), or None when there is none. The shipped rates for a day never change, so
+    one look-up per currency and day serves every row and request that needs it."""
+    try:
+        return exchange.rate(currency, base_currency, day)[0]
+    except Invalid:
+        return None
+
+
+def _in_base(balance, currency, *, today, base_currency):
+    """(balance in the base currency, rate used): the balance itself and no rate when the
+    currencies agree (the spec's rate is null then), neither when there is no rate."""
+    if currency == base_currency:
+        return balance, None
+    rate = _base_rate(currency, base_currency, today)
+    if rate is None:
+        return None, None
+    with localcontext() as context:
+        # Enough digits for the largest balance BIGINT holds times any rate, unrounded.
+        context.prec = 60
+        return money.quantize(balance * rate, base_currency), rate
+
+
 def transaction_account(account, institution_row, *, today: date, base_currency: str):
     """The one transaction account of a SpendSense account (they share the id).
 
     The balance is the cached one (opening balance + live transactions) as of ``today``
-    in the owner's time zone; in the base currency only when the currencies agree,
-    since a converted figure needs a rate this read does not look up.
+    in the owner's time zone; in another currency than the base one it is also given
+    converted at the day's reference rate, when the offline rates have one.
     """
     balance = money.from_minor(account.balance, account.currency)
-    same = account.currency == base_currency
+    in_base, rate = _in_base(balance, account.currency, today=today, base_currency=base_currency)
     return TransactionAccount(
         id=account.id, name=account.name, currency_code=account.currency, type=account.type,
         current_balance=balance, current_balance_date=today,
-        current_balance_in_base_currency=balance if same else None,
+        current_balance_in_base_currency=in_base, current_balance_exchange_rate=rate,
         starting_balance=money.from_minor(account.opening_balance, account.currency),
         starting_balance_date=account.opening_date,
         institution=institution(institution_row) if institution_row is not None else None,
         created_at=account.created_at, updated_at=account.updated_at,
+    )
+
+
+def account(row, institution_row, *, today: date, base_currency: str):
+    """A SpendSense account as a PocketSmith account: its one transaction account is
+    both the primary one and the whole list, and the balances are that one's."""
+    held = transaction_account(row, institution_row, today=today, base_currency=base_currency)
+    return Account(
+        id=row.id, title=row.name, currency_code=row.currency, type=row.type, is_net_worth=row.is_net_worth,
+        primary_transaction_account=held, transaction_accounts=[held],
+        current_balance=held.current_balance, current_balance_date=today,
+        current_balance_in_base_currency=held.current_balance_in_base_currency,
+        current_balance_exchange_rate=held.current_balance_exchange_rate,
+        created_at=row.created_at, updated_at=row.updated_at,
     )

@@ -1,21 +1,24 @@
-"""Accounts: create, list, rename/update, archive, delete."""
+"""Accounts: create, list, rename/update, reorder, archive, delete."""
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from spendsense import money
 from spendsense.extensions import db
-from spendsense.models import ACCOUNT_TYPES, Account, Ledger, Transaction, User
+from spendsense.models import ACCOUNT_TYPES, Account, Institution, Ledger, Transaction, User
 from spendsense.models.base import utcnow
 from spendsense.services import validation
 from spendsense.services.errors import Invalid
-from spendsense.services.ledger import balances
+from spendsense.services.ledger import balances, institutions
 from spendsense.services.ledger.transactions import tombstone_account_rows
 from spendsense.services.scope import get_owned, owned
 from spendsense.services.uow import write_transaction
 
 DUPLICATE_NAME = "An account with this name already exists."
+# update_account's default for institution_id, since None there means "no institution".
+UNCHANGED = object()
+MAX_REORDERED = 1000
 
 
 def ledger_currency(ledger_id):
@@ -49,6 +52,18 @@ def listed_rows(ledger_id):
     return db.session.connection().execute(_LISTED, {"ledger_id": ledger_id}).all()
 
 
+def with_institutions(ledger_id, *, institution_id=None):
+    """[(account, its institution or None)] of the ledger's live accounts in list order,
+    one SELECT whatever their number; only the institution's when ``institution_id`` is given."""
+    query = (select(Account, Institution)
+             .outerjoin(Institution, Institution.id == Account.institution_id)
+             .where(Account.ledger_id == ledger_id, Account.deleted_at.is_(None))
+             .order_by(Account.position, Account.id))
+    if institution_id is not None:
+        query = query.where(Account.institution_id == institution_id)
+    return db.session.execute(query).all()
+
+
 def get_account(ledger_id, account_id, *, for_update=False):
     return get_owned(Account, ledger_id, account_id, message="Account not found!", for_update=for_update)
 
@@ -73,8 +88,15 @@ def _name_taken(ledger_id, name, exclude_id=None):
     return _named(ledger_id, name, exclude_id) is not None
 
 
+def _institution_id(ledger_id, institution_id):
+    """The id of the ledger's institution, None for none; NotFound for another's."""
+    if institution_id is None:
+        return None
+    return institutions.get_institution(ledger_id, institution_id).id
+
+
 def create_account(ledger_id, name, *, type="bank", currency=None, opening_balance="0",
-                   opening_date=None, is_net_worth=True):
+                   opening_date=None, is_net_worth=True, institution_id=None):
     name = validation.text(name, "name", max_length=100, required=True, label="Account name")
     type = validation.choice(type or "bank", "type", ACCOUNT_TYPES, label="Account type")
     currency = validation.currency(currency or ledger_currency(ledger_id))
@@ -82,6 +104,7 @@ def create_account(ledger_id, name, *, type="bank", currency=None, opening_balan
                                 currency, "opening_balance")
     opening_date = validation.parse_date(opening_date, "opening_date") if opening_date else None
     is_net_worth = validation.boolean(is_net_worth, "is_net_worth", default=True)
+    institution_id = _institution_id(ledger_id, institution_id)
     if _name_taken(ledger_id, name):
         raise Invalid.field("name", DUPLICATE_NAME)
     minor = money.to_minor(opening, currency)
@@ -92,7 +115,7 @@ def create_account(ledger_id, name, *, type="bank", currency=None, opening_balan
             )
             account = Account(ledger_id=ledger_id, name=name, type=type, currency=currency,
                               opening_balance=minor, opening_date=opening_date, balance=minor,
-                              is_net_worth=is_net_worth, position=position)
+                              is_net_worth=is_net_worth, position=position, institution_id=institution_id)
             session.add(account)
     except IntegrityError as exc:  # a concurrent request took the name first
         raise Invalid.field("name", DUPLICATE_NAME) from exc
@@ -118,8 +141,10 @@ def has_transactions(account_id):
 
 
 def update_account(ledger_id, account_id, *, name=None, type=None, currency=None,
-                   opening_balance=None, opening_date=None, is_net_worth=None, position=None):
-    """Change any of the given fields; None leaves a field as it is."""
+                   opening_balance=None, opening_date=None, is_net_worth=None, position=None,
+                   institution_id=UNCHANGED):
+    """Change any of the given fields; None leaves a field as it is (but an
+    ``institution_id`` of None takes the account out of its institution)."""
     with write_transaction():
         # Locked: the opening balance is read, then the difference added to the balance.
         account = get_account(ledger_id, account_id, for_update=True)
@@ -154,8 +179,40 @@ def update_account(ledger_id, account_id, *, name=None, type=None, currency=None
             account.is_net_worth = validation.boolean(is_net_worth, "is_net_worth")
         if position is not None:
             account.position = validation.integer(position, "position", minimum=0, maximum=100_000)
+        if institution_id is not UNCHANGED:
+            account.institution_id = _institution_id(ledger_id, institution_id)
     db.session.refresh(account)
     return account
+
+
+def reorder_accounts(ledger_id, account_ids):
+    """Put the listed accounts first, in the order given; the others follow in the
+    order they had. Every id must be a live account of the ledger, listed once."""
+    if not account_ids:
+        raise Invalid.field("accounts", "List at least one account.")
+    if len(account_ids) > MAX_REORDERED:
+        raise Invalid.field("accounts", f"List at most {MAX_REORDERED} accounts.")
+    with write_transaction() as session:
+        current = session.execute(
+            select(Account.id, Account.position).where(Account.ledger_id == ledger_id, Account.deleted_at.is_(None))
+            .order_by(Account.position, Account.id)).all()
+        known = {account_id for account_id, _position in current}
+        seen = set()
+        for account_id in account_ids:
+            if account_id in seen:
+                raise Invalid.field("accounts", f"Account {account_id} is listed more than once.")
+            if account_id not in known:
+                raise Invalid.field("accounts", f"Account {account_id} not found.")
+            seen.add(account_id)
+        order = [*account_ids, *(account_id for account_id, _position in current if account_id not in seen)]
+        was = dict(current)
+        moved = [{"row_id": account_id, "new_position": position}
+                 for position, account_id in enumerate(order) if was[account_id] != position]
+        if moved:
+            # One executemany for all the moved rows, however many there are.
+            session.execute(
+                update(Account.__table__).where(Account.__table__.c.id == bindparam("row_id"))
+                .values(position=bindparam("new_position"), updated_at=utcnow()), moved)
 
 
 def archive_account(ledger_id, account_id, archived=True):

@@ -3,11 +3,28 @@
 One SpendSense account is one PocketSmith account with exactly one transaction
 account, which shares its id (COMPAT.md §4): ``Account.primary_transaction_account``
 and the one item of ``Account.transaction_accounts`` describe the same row.
+The request bodies read only what SpendSense keeps; the services check the rules
+(unique account names, an institution of the caller's).
 """
 
-from typing import Literal
+from datetime import date
+from typing import Annotated, Literal
 
-from spendsense.api.v2.fields import CurrencyOut, Day, Money, Out, Timestamp
+from pydantic import BeforeValidator, Field, WithJsonSchema
+
+from spendsense.api.v2.fields import (
+    AmountIn,
+    Body,
+    CurrencyIn,
+    CurrencyOut,
+    Day,
+    Money,
+    Out,
+    Query,
+    Timestamp,
+)
+from spendsense.services import validation
+from spendsense.services.errors import Invalid
 
 AccountType = Literal["bank", "credits", "cash", "stocks", "mortgage", "loans", "vehicle", "property",
                       "insurance", "other_asset", "other_liability"]
@@ -52,3 +69,82 @@ class Account(Out):
     current_balance_exchange_rate: Money | None = None
     created_at: Timestamp
     updated_at: Timestamp
+
+
+def _iso_day(value):
+    """A date as ``YYYY-MM-DD`` text (pydantic's lax date would also read a number as a
+    Unix time), within the dates SpendSense keeps."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date like 2015-03-15")
+    try:
+        return validation.parse_date(value, "date")
+    except Invalid:
+        raise ValueError(f"must be a date like 2015-03-15, between {validation.MIN_DATE} "
+                         f"and {validation.MAX_DATE}") from None
+
+
+DayIn = Annotated[date, BeforeValidator(_iso_day),
+                  WithJsonSchema({"type": "string", "format": "date", "examples": ["2015-03-15"]},
+                                 mode="validation")]
+
+
+def _not_bool(value):
+    if isinstance(value, bool):
+        raise ValueError("must be an id (a whole number)")
+    return value
+
+
+# An id in a body: JSON's true is no id (pydantic would read it as 1).
+IdIn = Annotated[int, BeforeValidator(_not_bool)]
+Title = Annotated[str, Field(min_length=1, max_length=100)]
+RowId = Annotated[int, Field(ge=1, le=validation.MAX_ID)]
+
+
+class InstitutionNew(Body):
+    title: Title
+    currency_code: CurrencyIn
+
+
+class InstitutionChange(Body):
+    title: Title | None = None
+    currency_code: CurrencyIn | None = None
+
+
+class InstitutionDeletion(Query):
+    merge_into_institution_id: RowId | None = None
+
+
+class AccountNew(Body):
+    institution_id: IdIn
+    title: Title
+    currency_code: CurrencyIn
+    type: AccountType
+
+
+class AccountChange(Body):
+    title: Title | None = None
+    currency_code: CurrencyIn | None = None
+    type: AccountType | None = None
+    is_net_worth: bool | None = None
+
+
+class AccountPlace(Body):
+    """An account in a new display order: only its id is read (clients send the whole
+    account object back)."""
+
+    id: IdIn
+
+
+class AccountOrder(Body):
+    accounts: Annotated[list[AccountPlace], Field(min_length=1, max_length=1000)]
+
+
+class TransactionAccountChange(Body):
+    """``institution_id`` null takes the account out of its institution;
+    ``starting_balance_date`` null clears the date."""
+
+    institution_id: IdIn | None = None
+    starting_balance: AmountIn | None = None
+    starting_balance_date: DayIn | None = None
