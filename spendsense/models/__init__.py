@@ -15,6 +15,7 @@ from spendsense.models.ledger import (
     transaction_labels,
 )
 from spendsense.models.report import Report
+from spendsense.models.searches import SavedSearch
 from spendsense.models.shared import BILL_TYPES, NO_CURRENCY, Bill, Member, Project, bill_owers
 from spendsense.models.user import ApiToken, Ledger, LedgerMember, User
 
@@ -23,5 +24,6 @@ __all__ = [
     "Institution", "Label", "Ledger", "LedgerMember", "MonthlyTotal", "Report", "Transaction", "User",
     "transaction_labels",
     "CsvProfile", "ImportBatch",
+    "SavedSearch",
     "AuditEvent", "BILL_TYPES", "Bill", "Member", "NO_CURRENCY", "Project", "bill_owers",
 ]
