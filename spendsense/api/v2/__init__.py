@@ -77,6 +77,7 @@ from spendsense.api.v2.views import (  # noqa: E402,F401  (routes register on bp
     attachments,
     categories,
     institutions,
+    labels,
     reference,
     transactions,
     users,

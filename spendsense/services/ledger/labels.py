@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from spendsense.extensions import db
-from spendsense.models import Label
+from spendsense.models import Label, Transaction, transaction_labels
 from spendsense.services import validation
 from spendsense.services.errors import Invalid
 
@@ -50,3 +50,15 @@ def resolve(ledger_id, names):
                 select(Label).where(Label.ledger_id == ledger_id, Label.name == name)).one()
         found[name] = label
     return [found[name] for name in names]
+
+
+def names_in_use(ledger_id):
+    """The names of the ledger's labels that a live transaction carries, sorted ignoring
+    case. Labels are made on first use and never deleted, so one whose transactions were
+    all deleted or relabelled is left out rather than offered forever."""
+    carried = (select(transaction_labels.c.label_id)
+               .join(Transaction, Transaction.id == transaction_labels.c.transaction_id)
+               .where(transaction_labels.c.label_id == Label.id, Transaction.deleted_at.is_(None)))
+    names = db.session.scalars(select(Label.name).where(Label.ledger_id == ledger_id, carried.exists())).all()
+    # Sorted here: SQLite's lower() folds only ASCII, so "ÉCLAIR" would not sort beside "éclair".
+    return sorted(names, key=lambda name: (name.casefold(), name))
