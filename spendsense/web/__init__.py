@@ -44,6 +44,7 @@ from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
     profile,
     quick,
     reports,
+    searches,
     transactions,
 )
 from spendsense.web.projects import bp as projects_bp  # noqa: E402

@@ -9,7 +9,7 @@ from spendsense import money
 from spendsense.services import periods, validation
 from spendsense.services.auth import users
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.ledger import legs, queries, transactions, transfers
+from spendsense.services.ledger import legs, queries, searches, transactions, transfers
 from spendsense.services.ledger.commands import (
     ChangeTransaction,
     ChangeTransfer,
@@ -89,6 +89,7 @@ def transactions_list():
         notes=notes, page=page, has_more=has_more, args=args, sort_labels=SORT_LABELS,
         period_labels=periods.LABELS, accounts=account_choices(ledger_id, include_archived=True),
         categories=category_choices(ledger_id), entry_form=entry, transfer_form=transfer,
+        saved_searches=searches.list_searches(ledger_id),
     )
 
 
