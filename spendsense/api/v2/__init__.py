@@ -79,6 +79,7 @@ from spendsense.api.v2.views import (  # noqa: E402,F401  (routes register on bp
     institutions,
     labels,
     reference,
+    transaction_writes,
     transactions,
     users,
 )
