@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Date, and_, func, literal, or_, select, union_all
+from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
 
 from spendsense import money
 from spendsense.extensions import db
@@ -210,12 +210,15 @@ def _by_months(ledger_id, account_id, filters, where, *, limit, offset):
     if filters.start is not None and filters.end is not None and filters.start > filters.end:
         return 0, []
     months = _month_counts(ledger_id, account_id, filters)
-    through = func.sum(months.c.n).over(order_by=months.c.month.desc())
-    running = select(months.c.month, (through - months.c.n).label("before"), through.label("through")).cte("running")
-    first = select(running).where(running.c.through > offset).order_by(running.c.month.desc()).limit(1).subquery()
+    # One pass over the months, newest first: the newest month whose running count
+    # passes the offset holds the page's first row (none does: the page is past the end).
+    through = func.sum(months.c.n).over(order_by=months.c.month.desc(), rows=(None, 0))
+    running = select(months.c.month, (through - months.c.n).label("before"), through.label("through"),
+                     func.sum(months.c.n).over().label("total")).subquery("running")
+    holds = running.c.through > offset
     total, month, before = db.session.execute(select(
-        select(func.coalesce(func.sum(months.c.n), 0)).scalar_subquery(),
-        select(first.c.month).scalar_subquery(), select(first.c.before).scalar_subquery())).one()
+        func.coalesce(func.max(running.c.total), 0), func.max(case((holds, running.c.month))),
+        func.min(case((holds, running.c.before))))).one()
     if month is None:
         return int(total), []
     if isinstance(month, str):
@@ -251,5 +254,5 @@ def _complete(listed, accounts):
     if category_ids:
         listed.categories = {row.id: row for row in db.session.execute(
             select(Category.__table__).where(Category.id.in_(category_ids)))}
-    listed.closing = closing_balances(rows)
+    listed.closing = closing_balances(ids)
     return listed

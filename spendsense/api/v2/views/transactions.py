@@ -40,25 +40,33 @@ def _as_of():
                            base_currency=user.base_currency)
 
 
-def _model(row, listed, as_of):
-    account, institution = listed.accounts[row.account_id]
-    category = listed.categories.get(row.category_id)
-    currency = account.currency
+def _models(listed):
+    """The answer models of ``listed.rows``; a page's rows share a few accounts and
+    categories, so each of those is built once."""
+    as_of = _as_of()
+    held = {account_id: present.transaction_account(account, institution, today=as_of.today,
+                                                    base_currency=as_of.base_currency)
+            for account_id, (account, institution) in listed.accounts.items()
+            if any(row.account_id == account_id for row in listed.rows)}
+    categories = {category_id: present.category(row) for category_id, row in listed.categories.items()}
+    return [_model(row, listed, held[row.account_id], categories.get(row.category_id), as_of)
+            for row in listed.rows]
+
+
+def _model(row, listed, held, category, as_of):
+    currency = held.currency_code
     amount = money.from_minor(row.amount, currency)
     payee = row.payee or row.description or ""
     return Transaction(
         id=row.id, payee=payee, original_payee=row.original_payee or payee, date=row.occurred_at.date(),
-        upload_source=UPLOAD_SOURCES.get(row.source, row.source),
-        category=present.category(category) if category is not None else None,
+        upload_source=UPLOAD_SOURCES.get(row.source, row.source), category=category,
         closing_balance=money.from_minor(listed.closing[row.id], currency),
         cheque_number=row.cheque_number, memo=row.memo, amount=amount,
         amount_in_base_currency=amount if currency == as_of.base_currency else None,
         type="debit" if row.amount < 0 else "credit",
         is_transfer=row.transfer_id is not None or bool(category is not None and category.is_transfer),
         needs_review=row.needs_review, status=row.status, note=row.description,
-        labels=listed.labels.get(row.id, []),
-        transaction_account=present.transaction_account(account, institution, today=as_of.today,
-                                                        base_currency=as_of.base_currency),
+        labels=listed.labels.get(row.id, []), transaction_account=held,
         created_at=row.created_at, updated_at=row.updated_at,
     )
 
@@ -66,8 +74,7 @@ def _model(row, listed, as_of):
 def answer(ledger_id, txn_id) -> Transaction:
     """One live transaction of the ledger as every v2 read writes it (closing balance
     included); NotFound when the ledger holds no such live row."""
-    listed = pages.one(ledger_id, txn_id)
-    return _model(listed.rows[0], listed, _as_of())
+    return _models(pages.one(ledger_id, txn_id))[0]
 
 
 @operation("GET", "/transactions/<int:id>", summary="Get a transaction", tag=TAG, response=Transaction)
@@ -97,8 +104,7 @@ def _paged(query, *, account_id=None, category_ids=()):
         page.check_in_range(listed.total)
     except Invalid as exc:
         raise BadQuery(exc.message) from None
-    as_of = _as_of()
-    return Paged([_model(row, listed, as_of) for row in listed.rows], page.headers(listed.total))
+    return Paged(_models(listed), page.headers(listed.total))
 
 
 LIST = {"tag": TAG, "query": TransactionListQuery, "response": list[Transaction], "paged": True}
