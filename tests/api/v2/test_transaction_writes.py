@@ -155,6 +155,14 @@ def test_update_labels_as_a_string_and_clearing_them(v2, txn):
     assert v2.put(f"/transactions/{txn}", json={"labels": None}).get_json()["labels"] == []
 
 
+def test_update_labels_in_the_query_string_as_the_official_client_sends_them(v2, txn):
+    assert v2.put(f"/transactions/{txn}?labels=x,y", json={"note": "n"}).get_json()["labels"] == ["x", "y"]
+    # A body's labels win over the query's.
+    assert v2.put(f"/transactions/{txn}?labels=x", json={"labels": ["z"]}).get_json()["labels"] == ["z"]
+    # Without labels anywhere they stay.
+    assert v2.put(f"/transactions/{txn}", json={"note": "m"}).get_json()["labels"] == ["z"]
+
+
 @pytest.mark.parametrize("nothing", [None, ""])
 def test_null_or_empty_category_id_uncategorises(v2, txn, nothing):
     body = v2.put(f"/transactions/{txn}", json={"category_id": nothing}).get_json()

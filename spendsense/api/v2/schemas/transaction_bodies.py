@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from spendsense.api.v2.fields import AmountIn, Body, Out
+from spendsense.api.v2.fields import AmountIn, Body, Out, Query
 from spendsense.api.v2.schemas.transactions import Transaction
 
 MAX_SPLITS = 100
@@ -159,6 +159,13 @@ class TransactionChangeBody(_WriteBody):
     needs_review: bool = None
     labels: LabelsIn = None
     splits: list[SplitBody] = Field(None, min_length=1, max_length=MAX_SPLITS)
+
+
+class TransactionChangeQuery(Query):
+    """The official client (pocketsmith-api) sends a PUT's ``labels`` in the query string,
+    not the body; a ``labels`` in the body wins over it."""
+
+    labels: LabelsIn = None
 
 
 class SplitAnswer(Out):

@@ -16,6 +16,7 @@ from spendsense.api.v2.schemas.transaction_bodies import (
     NewTransactionBody,
     SplitAnswer,
     TransactionChangeBody,
+    TransactionChangeQuery,
 )
 from spendsense.api.v2.schemas.transactions import Transaction
 from spendsense.api.v2.views.transactions import answer
@@ -48,11 +49,11 @@ def create_transaction(id, body):
 @operation("PUT", "/transactions/<int:id>", tag="Transactions", summary="Update a transaction",
            description="Only the fields sent change. With `splits` the answer is the transaction and "
                        "the transactions split off it.",
-           body=TransactionChangeBody, response=Transaction | SplitAnswer)
-def update_transaction(id, body):
+           query=TransactionChangeQuery, body=TransactionChangeBody, response=Transaction | SplitAnswer)
+def update_transaction(id, query, body):
     row = lookup.owned(TransactionRow, id, "Transaction")
     ledger_id = lookup.ledger_id(write=True)
-    given = body.given()
+    given = {**query.model_dump(include=query.model_fields_set), **body.given()}
     if given.pop("is_transfer", row.is_transfer) != row.is_transfer:
         raise BadBody(STILL_A_TRANSFER if row.is_transfer else NOT_A_TRANSFER)
     parts = given.pop("splits", None)
