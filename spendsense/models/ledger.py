@@ -101,14 +101,22 @@ class Category(TimestampMixin, db.Model):
 
 
 class CategoryRule(TimestampMixin, db.Model):
-    """A payee pattern that files matching transactions under a category."""
+    """A payee pattern that files matching transactions under a category.
+
+    A ledger's rules are tried in ``position`` order (then id); the first that fits a
+    transaction files it (services/ledger/rules.py).
+    """
 
     __tablename__ = "category_rules"
+    __table_args__ = (db.Index("ix_category_rules_ledger_position", "ledger_id", "position"),)
 
     id = db.Column(BigId, primary_key=True)
-    ledger_id = db.Column(db.ForeignKey("ledgers.id", ondelete="CASCADE"), nullable=False, index=True)
+    ledger_id = db.Column(db.ForeignKey("ledgers.id", ondelete="CASCADE"), nullable=False)
     category_id = db.Column(db.ForeignKey("categories.id", ondelete="CASCADE"), nullable=False, index=True)
     payee_pattern = db.Column(db.String(200), nullable=False)
+    # How the pattern meets a payee, ignoring case: contains, starts_with or exact.
+    match_mode = db.Column(db.String(12), nullable=False, default="contains", server_default="contains")
+    position = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     category = db.relationship("Category")
 

@@ -16,6 +16,9 @@ from spendsense.services.uow import write_transaction
 
 DUPLICATE_NAME = "A category with this name already exists."
 BAD_ICON = "Icon must be a single valid emoji."
+SYSTEM = "This is a system category, shared by every user: it cannot be changed or deleted."
+DEFAULT_ICON = "🏷️"
+REFUND_BEHAVIOURS = ("debits_are_deductions", "credits_are_refunds")
 _COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 VALUE_LENGTH = Category.__table__.c.value.type.length
 
@@ -73,7 +76,7 @@ def get_visible(ledger_id, category_id):
 def get_own(ledger_id, category_id):
     category = get_visible(ledger_id, category_id)
     if category.is_system:
-        raise Forbidden("System categories cannot be changed.")
+        raise Forbidden(SYSTEM)
     return category
 
 
@@ -120,27 +123,56 @@ def _clean_colour(colour):
     return colour.strip().lower()
 
 
-def create_category(ledger_id, name, icon, kind, *, parent_id=None, colour=None):
+def _clean_refund(refund_behaviour):
+    if refund_behaviour in (None, ""):
+        return None
+    return validation.choice(refund_behaviour, "refund_behaviour", REFUND_BEHAVIOURS, label="Refund behaviour")
+
+
+def _flag(value, field):
+    if not isinstance(value, bool):
+        raise Invalid.field(field, f"{field} must be true or false.")
+    return value
+
+
+def create_category(ledger_id, name, icon, kind, *, parent_id=None, colour=None, is_transfer=False,
+                    is_bill=False, roll_up=False, refund_behaviour=None):
     kind = validation.choice(kind, "type", CATEGORY_KINDS, label="Type")
     name = validation.text(name, "name", max_length=100, required=True, label="Name")
     value = _value_of(name)
     icon = check_icon(icon)
     parent = _clean_parent(ledger_id, parent_id, kind)
     colour = _clean_colour(colour)
+    flags = {field: _flag(flag, field) for field, flag in (
+        ("is_transfer", is_transfer), ("is_bill", is_bill), ("roll_up", roll_up))}
+    refund_behaviour = _clean_refund(refund_behaviour)
     if _taken(ledger_id, kind, value):
         raise Invalid.field("name", DUPLICATE_NAME)
     try:
         with write_transaction() as session:
             category = Category(ledger_id=ledger_id, name=name, value=value, icon=icon, kind=kind,
-                                parent_id=parent, colour=colour)
+                                parent_id=parent, colour=colour, refund_behaviour=refund_behaviour, **flags)
             session.add(category)
     except IntegrityError as exc:
         raise Invalid.field("name", DUPLICATE_NAME) from exc
     return category
 
 
+def create_with_defaults(ledger_id, name, *, icon=None, kind=None, parent_id=None, **options):
+    """``create_category`` for clients that know neither kinds nor icons (PocketSmith's):
+    without a kind the category takes its parent's (else "spent"), without an icon a
+    plain label."""
+    if kind is None:
+        kind = "spent" if parent_id in (None, "") else get_visible(
+            ledger_id, validation.identifier(parent_id, "parent")).kind
+    return create_category(ledger_id, name, DEFAULT_ICON if icon is None else icon, kind, parent_id=parent_id,
+                           **options)
+
+
 def update_category(ledger_id, category_id, *, name=None, icon=None, parent_id=None, colour=None,
-                    clear_parent=False):
+                    clear_parent=False, is_transfer=None, is_bill=None, roll_up=None, refund_behaviour=None):
+    """Change what is given (None: keep it); ``colour`` and ``refund_behaviour`` ""
+    clear theirs, ``clear_parent`` moves the category to the top level."""
     with write_transaction():
         category = get_own(ledger_id, category_id)
         if name is not None:
@@ -157,6 +189,11 @@ def update_category(ledger_id, category_id, *, name=None, icon=None, parent_id=N
             category.parent_id = _clean_parent(ledger_id, parent_id, category.kind, self_id=category.id)
         if colour is not None:
             category.colour = _clean_colour(colour)
+        for field, flag in (("is_transfer", is_transfer), ("is_bill", is_bill), ("roll_up", roll_up)):
+            if flag is not None:
+                setattr(category, field, _flag(flag, field))
+        if refund_behaviour is not None:
+            category.refund_behaviour = _clean_refund(refund_behaviour)
     return category
 
 
