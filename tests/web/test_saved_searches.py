@@ -33,7 +33,8 @@ def rows(ledger, main):
 def chips(html):
     """[(id, title, current?)] of the saved-search chips above the filter."""
     found = re.findall(r'<a class="search-chip" href="/searches/(\d+)" data-search-id="\d+"\s*'
-                       r'(aria-current="true")?><span aria-hidden="true">🔖</span> ([^<]*)</a>', html)
+                       r'(aria-current="true")?><span aria-hidden="true">🔖</span><span class="chip-title">([^<]*)</span></a>',
+                       html)
     return [(int(search_id), unescape(title), bool(current)) for search_id, current, title in found]
 
 
