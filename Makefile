@@ -4,6 +4,8 @@
 #              fonts-noto-color-emoji; without it they are skipped unless
 #              SPENDSENSE_REQUIRE_BROWSER=1). Screenshots land in tests/browser/artifacts/.
 # make test-browser - only the browser tests
+# make test-api-fuzz - schemathesis against the four OpenAPI documents (tests/fuzz/, a few
+#              minutes; make test leaves it out)
 # make bench - run every benchmark script under tests/perf/ (prints JSON lines)
 
 PYTHON ?= python3
@@ -15,7 +17,7 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 export FLASK_APP := spendsense
 
-.PHONY: run test test-browser bench lint install install-test clean
+.PHONY: run test test-browser test-api-fuzz bench lint install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +41,13 @@ run: install
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --ignore=tests/fuzz $(PYTEST_ARGS)
 
 test-browser: install-test
 	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+test-api-fuzz: install-test
+	$(BIN)/python -m pytest -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python tests/perf/bench_v1.py

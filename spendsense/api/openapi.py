@@ -10,8 +10,8 @@ these models, and the other dialects' tests check their answers against them.
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic.json_schema import SkipJsonSchema, models_json_schema
 
 ERROR_DESCRIPTIONS = {
     400: "Bad request: a query parameter is malformed or out of range",
@@ -24,6 +24,33 @@ ERROR_DESCRIPTIONS = {
     429: "Too many requests",
 }
 
+# The type of a key that is left out rather than written as null (in a request: a field
+# that need not be sent): ``next_offset: int | Omitted = None`` documents an integer
+# that may be missing, never null.
+Omitted = SkipJsonSchema[None]
+
+
+def _no_null_defaults(schema, _model):
+    """``Omitted`` fields default to None in Python; the document must not say null."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+
+
+class Shape(BaseModel):
+    """Base of the models that describe the answers of a dialect that writes its JSON by
+    hand (v1, ihatemoney, Xpenser): every key is listed, so a key the serializer adds
+    without the model fails the document's tests and the fuzzer's schema check."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_null_defaults)
+
+
+class Fields(BaseModel):
+    """Base of the models that describe such a dialect's query parameters and request
+    bodies: clients may send more than is listed."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra=_no_null_defaults)
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -31,7 +58,13 @@ class Operation:
 
     ``path`` is in OpenAPI form (``/users/{id}``); ``path_params`` maps each name in it
     to a JSON schema. ``response`` is a model, a type such as ``list[Model]``, or None
-    for an empty answer. ``body_media`` is the body's media type when it is not JSON.
+    for an empty answer. ``body_media`` is the body's media type when it is not JSON, or
+    a tuple of the media types it may come in (the same fields in each).
+    ``response_alternatives`` maps further media types of the success answer to their
+    schema (an export in CSV or JSON); ``error_bodies`` maps a status to the body it
+    answers with when that is not the dialect's usual one for it,
+    ``error_descriptions`` says what the status means here, and ``error_media`` maps
+    further media types every error may come in to their schema (a form's HTML page).
     """
 
     method: str
@@ -50,18 +83,29 @@ class Operation:
     errors: tuple[int, ...] = ()
     secured: bool = True
     description: str | None = None
+    response_alternatives: dict[str, Any] = field(default_factory=dict)
+    error_bodies: dict[int, Any] = field(default_factory=dict)
+    error_descriptions: dict[int, str] = field(default_factory=dict)
+    error_media: dict[str, Any] = field(default_factory=dict)
 
 
 class Registry:
-    """The route table of one dialect."""
+    """The route table of one dialect.
 
-    def __init__(self, *, title, version, description, base_path, security_schemes, error_model):
+    ``error_model`` is the body of every error; ``error_models`` maps a status to another
+    body where the dialect answers that status differently (v1's 401 is DRF's
+    ``{"detail"}``, its other errors ``{"error"}``).
+    """
+
+    def __init__(self, *, title, version, description, base_path, security_schemes, error_model,
+                 error_models=None):
         self.title = title
         self.version = version
         self.description = description
         self.base_path = base_path
         self.security_schemes = security_schemes
         self.error_model = error_model
+        self.error_models = dict(error_models or {})
         self.operations: list[Operation] = []
 
     def add(self, operation):
@@ -98,9 +142,16 @@ class Registry:
                 seen[(op.query, "validation")] = None
             if op.body is not None:
                 seen[(op.body, "validation")] = None
-            for model in _models_in(op.response):
-                seen[(model, "serialization")] = None
+            answers = [op.response, *op.response_alternatives.values(), *op.error_bodies.values(),
+                       *op.error_media.values(), *(self.error_models.get(code) for code in op.errors)]
+            for answer in answers:
+                for model in _models_in(answer):
+                    seen[(model, "serialization")] = None
         return list(seen)
+
+    def error_body(self, op, code):
+        """What ``op`` answers with ``code``."""
+        return op.error_bodies.get(code, self.error_models.get(code, self.error_model))
 
     def _operation(self, op, keyed):
         result = {"operationId": op.operation_id, "summary": op.summary, "tags": [op.tag]}
@@ -114,12 +165,15 @@ class Registry:
             result["parameters"] = parameters
         if op.body is not None:
             schema = keyed[(op.body, "validation")]
-            result["requestBody"] = {"required": True, "content": {op.body_media: {"schema": schema}}}
+            media_types = (op.body_media,) if isinstance(op.body_media, str) else op.body_media
+            result["requestBody"] = {"required": True,
+                                     "content": {media: {"schema": schema} for media in media_types}}
         responses = {str(op.status): self._success(op, keyed)}
-        error_schema = keyed[(self.error_model, "serialization")]
         for code in op.errors:
-            responses[str(code)] = {"description": ERROR_DESCRIPTIONS.get(code, "Error"),
-                                    "content": {"application/json": {"schema": error_schema}}}
+            description = op.error_descriptions.get(code) or ERROR_DESCRIPTIONS.get(code, "Error")
+            content = {"application/json": {"schema": _schema_of(self.error_body(op, code), keyed)}}
+            content.update({media: {"schema": _schema_of(schema, keyed)} for media, schema in op.error_media.items()})
+            responses[str(code)] = {"description": description, "content": content}
         result["responses"] = responses
         if not op.secured:
             result["security"] = []
@@ -129,6 +183,8 @@ class Registry:
         answer = {"description": "Success"}
         if op.response is not None:
             answer["content"] = {op.response_media: {"schema": _schema_of(op.response, keyed)}}
+            for media, schema in op.response_alternatives.items():
+                answer["content"][media] = {"schema": _schema_of(schema, keyed)}
         if op.response_headers:
             answer["headers"] = op.response_headers
         return answer

@@ -122,4 +122,4 @@ def _unexpected(exc):
     return respond({"message": "Internal Server Error"}, 500)
 
 
-from spendsense.api.projects import views  # noqa: E402,F401  (routes register on bp)
+from spendsense.api.projects import openapi, views  # noqa: E402,F401  (routes register on bp)

@@ -13,7 +13,7 @@ from spendsense.extensions import limiter
 bp = Blueprint("v1", __name__)
 
 # View names, without the blueprint prefix (the endpoint is "api.v1.obtain_token").
-PUBLIC_VIEWS = {"obtain_token"}
+PUBLIC_VIEWS = {"obtain_token", "openapi_document"}
 # The only v1 views with a rate limit (views.py); every other v1 request skips the
 # limiter's hooks altogether: resolving limits, storage, headers, teardown.
 LIMITED_VIEWS = {"obtain_token"}
@@ -59,4 +59,4 @@ register_throttled(bp, lambda message, status, _errors: detail(message, status),
                    "Expected available in {seconds} seconds.")
 
 
-from spendsense.api.v1 import imports, views  # noqa: E402,F401  (routes register on bp)
+from spendsense.api.v1 import imports, openapi, views  # noqa: E402,F401  (routes register on bp)

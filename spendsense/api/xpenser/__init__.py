@@ -59,4 +59,4 @@ register_error_handlers(bp, error, "Xpenser")
 register_throttled(bp, error, "Too many failed logins.", "Try again in {seconds} seconds.")
 
 
-from spendsense.api.xpenser import views  # noqa: E402,F401  (routes register on bp)
+from spendsense.api.xpenser import openapi, views  # noqa: E402,F401  (routes register on bp)
