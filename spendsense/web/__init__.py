@@ -44,6 +44,7 @@ from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
     profile,
     quick,
     reports,
+    rules,
     searches,
     transactions,
 )
