@@ -82,6 +82,8 @@ def page(ledger_id, filters, *, limit, offset, account_id=None):
     """The ``limit`` rows from ``offset`` of the ledger's (or one account's) live
     transactions that pass ``filters``, newest first, and their total."""
     accounts = _accounts(ledger_id)
+    if account_id is not None and account_id not in accounts:
+        raise NotFound("Account not found")
     where = _scope(ledger_id, account_id)
     if filters.dates_only:
         total, rows = _by_months(ledger_id, account_id, filters, where, limit=limit, offset=offset)
@@ -101,10 +103,12 @@ def one(ledger_id, txn_id):
 
 
 def _scope(ledger_id, account_id=None):
-    where = [Transaction.ledger_id == ledger_id, Transaction.deleted_at.is_(None)]
+    """The live rows of the ledger, or of one of its accounts (known to be the ledger's:
+    naming the ledger too would lead SQLite to the ledger's index instead of the
+    account's, and through every account's rows)."""
     if account_id is not None:
-        where.append(Transaction.account_id == account_id)
-    return where
+        return [Transaction.account_id == account_id, Transaction.deleted_at.is_(None)]
+    return [Transaction.ledger_id == ledger_id, Transaction.deleted_at.is_(None)]
 
 
 def _rows(where, *, limit, offset):
@@ -187,11 +191,9 @@ def _month_counts(ledger_id, account_id, filters):
     totals = MonthlyTotal.__table__
     windows = _month_windows(filters)
     whole = select(totals.c.month.label("month"), func.sum(totals.c.count).label("n")).where(
-        totals.c.ledger_id == ledger_id)
+        totals.c.account_id == account_id if account_id is not None else totals.c.ledger_id == ledger_id)
     if windows:
         whole = whole.where(totals.c.month.not_in(list(windows)))
-    if account_id is not None:
-        whole = whole.where(totals.c.account_id == account_id)
     if filters.start is not None:
         whole = whole.where(totals.c.month >= filters.start.replace(day=1))
     if filters.end is not None:
