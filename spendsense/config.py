@@ -67,6 +67,13 @@ class Config:
     # The preview lists every row up to this many; beyond, every duplicate and match.
     IMPORT_PREVIEW_ROWS = 2000
 
+    # Attachments: files stored once per content (SHA-256) under ATTACHMENT_FOLDER
+    # (default <instance>/attachments), at most ATTACHMENT_MAX_BYTES each; the links
+    # that serve them are signed and last ATTACHMENT_URL_MAX_AGE seconds.
+    ATTACHMENT_FOLDER = _env("SPENDSENSE_ATTACHMENT_FOLDER")
+    ATTACHMENT_MAX_BYTES = int(_env("SPENDSENSE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    ATTACHMENT_URL_MAX_AGE = int(_env("SPENDSENSE_ATTACHMENT_URL_MAX_AGE", "3600"))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from spendsense.models.attachments import Attachment, attachment_transactions
 from spendsense.models.audit import AuditEvent
 from spendsense.models.imports import CsvProfile, ImportBatch
 from spendsense.models.ledger import (
@@ -25,5 +26,6 @@ __all__ = [
     "transaction_labels",
     "CsvProfile", "ImportBatch",
     "SavedSearch",
+    "Attachment", "attachment_transactions",
     "AuditEvent", "BILL_TYPES", "Bill", "Member", "NO_CURRENCY", "Project", "bill_owers",
 ]

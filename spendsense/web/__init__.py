@@ -34,6 +34,7 @@ register_template_helpers(bp)
 
 from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
     accounts,
+    attachments,
     auth,
     categories,
     dashboard,

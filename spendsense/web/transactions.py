@@ -17,6 +17,7 @@ from spendsense.services.ledger.commands import (
     NewTransfer,
 )
 from spendsense.web import bp
+from spendsense.web.attachments import attachment_counts, transaction_files
 from spendsense.web.forms import ConfirmForm, TransactionForm, TransferForm
 from spendsense.web.helpers import apply_errors, back, current_ledger, or_404, page_arg, render_form
 from spendsense.web.page_data import (
@@ -86,6 +87,7 @@ def transactions_list():
     args = {key: value for key, value in request.args.items() if key in FILTER_ARGS and value}
     return render_template(
         "transactions/list.html", groups=groups, sums=sums, partners=partners, period=period, flt=flt,
+        attachment_counts=attachment_counts(ledger_id, rows),
         notes=notes, page=page, has_more=has_more, args=args, sort_labels=SORT_LABELS,
         period_labels=periods.LABELS, accounts=account_choices(ledger_id, include_archived=True),
         categories=category_choices(ledger_id), entry_form=entry, transfer_form=transfer,
@@ -196,7 +198,8 @@ def edit_transaction(txn_id):
         else:
             flash("Transaction saved.", "success")
             return back("web.transactions_list")
-    return render_form("transactions/form.html", form, txn=txn, categories=category_choices(ledger_id))
+    return render_form("transactions/form.html", form, txn=txn, categories=category_choices(ledger_id),
+                       attachments=transaction_files(ledger_id, txn))
 
 
 @bp.route("/transactions/<int:txn_id>/delete", methods=["GET", "POST"])
