@@ -38,6 +38,7 @@ from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
     auth,
     categories,
     dashboard,
+    docs,
     exports,
     filters,
     folders,

@@ -19,6 +19,7 @@ from spendsense.services.io import exports
 Number = Annotated[str, WithJsonSchema({"type": "number"})]
 Moment = Annotated[str, WithJsonSchema({"type": "string", "examples": ["2024-06-01 12:35:00", "01 Aug 2009"]})]
 Op = Literal["lt", "gt"]
+ReportChoice = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^(\*|[0-9]+)$", "examples": ["*", "54"]})]
 TIME = {"pattern": r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", "examples": ["2008-08-18 12:35:00"]}
 EXPENSE_ID = {"type": "integer", "minimum": 1}
 TEXT = {"type": "string"}
@@ -103,8 +104,8 @@ class Item(Shape):
 
 class ExpenseQuery(Fields):
     format: Literal[exports.FORMATS] | Omitted = Field(None, description="csv when not given.")
-    report: Annotated[str, WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1}, {"const": "*"}]})] | Omitted = Field(
-        None, description="A report id, or * for every report; the current report when not given.")
+    report: ReportChoice | Omitted = Field(None, description="A report id, or * for every report; the current "
+                                                           "report when not given.")
     date: Moment | Omitted = Field(None, description="`%d %b %Y` (01 Aug 2009) or ISO.")
     date_op: Op | Omitted = None
     type: str | Omitted = None
