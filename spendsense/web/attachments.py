@@ -31,7 +31,7 @@ ICONS = {"application/pdf": "📄", "text/csv": "📊", "application/vnd.ms-exce
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField("Attach a file", validators=[FileRequired("Choose a file to attach.")],
+    file = FileField("File to attach", validators=[FileRequired("Choose a file to attach.")],
                      render_kw={"accept": ACCEPT})
     title = StringField("Title", validators=[Optional(), Length(max=255)],
                         description="Optional; the file name without its extension when left blank.")

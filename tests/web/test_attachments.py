@@ -97,7 +97,8 @@ def test_attach_a_photo_and_view_it(logged_in, txn, folder):
     assert "File attached." in html
     [(attachment_id, title)] = files_on(html)
     assert title == "Taxi receipt"
-    assert "receipt.png · " in html and "KB" in html
+    assert '<span class="file-name">receipt.png</span>' in html
+    assert re.search(r'<span class="file-size">[\d.]+ KB</span>', html)
     urls = links_in(html)
     assert len(urls) == 3  # the preview's link, the thumbnail, the title's link
     thumbnail = get_file(logged_in, next(url for url in urls if f'src="{url}"' in html.replace("&amp;", "&")))
@@ -203,7 +204,7 @@ def test_the_list_shows_a_paperclip_on_rows_with_files(logged_in, ledger, main, 
     html = text(logged_in.get("/transactions?period=all"))
     assert set(row_ids(html)) == {txn, plain}
     rows = dict(re.findall(r'<li class="txn" data-id="(\d+)">(.*?)</li>', html, re.S))
-    assert 'aria-label="2 attachments"' in rows[str(txn)] and "📎" in rows[str(txn)]
+    assert 'aria-label="2 attachments"' in rows[str(txn)] and "📎<small>2</small>" in rows[str(txn)]
     assert "📎" not in rows[str(plain)]
     assert f"/transactions/{txn}/edit" in rows[str(txn)]
 
