@@ -6,6 +6,7 @@ key without touching the environment.
 """
 
 import os
+import tempfile
 
 DEV_SECRET_KEY = "dev-insecure-secret-change-me"
 
@@ -90,6 +91,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Never the instance folder; one folder per process, as each test worker has its own
+    # database (a file shared by two databases could be removed by one of them).
+    ATTACHMENT_FOLDER = os.path.join(tempfile.gettempdir(), f"spendsense-test-attachments-{os.getpid()}")
 
 
 class ProductionConfig(Config):

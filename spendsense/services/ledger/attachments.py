@@ -253,7 +253,8 @@ def _hold(digests):
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         for key in sorted({int(digest[:7], 16) for digest in digests}):
-            connection.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": LOCK_SPACE, "key": key})
+            connection.execute(text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), CAST(:key AS integer))"),
+                               {"space": LOCK_SPACE, "key": key})
 
 
 def _collect(store, digests):
@@ -267,7 +268,7 @@ def _collect(store, digests):
     with write_transaction():
         _hold(digests)
         named = set(db.session.scalars(union(*(
-            select(column).where(column.in_(digests))
+            select(column).where(column.in_(sorted(digests)))
             for column in (Attachment.digest, Attachment.large_digest, Attachment.thumb_digest)))))
         for digest in digests - named:
             store.delete(digest)
