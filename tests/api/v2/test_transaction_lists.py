@@ -107,6 +107,8 @@ MAIN = {"bus", "transfer_out", "nothing", "corner", "pay", "shop"}
     ("search=no+such+thing", set()),
     ("type=debit&search=bus", {"bus"}),
     ("start_date=&end_date=&type=&search=", MAIN),  # empty values are no filter
+    ("start_date=0001-01-01&end_date=9999-12-31", MAIN),  # bounds past any date a row can have
+    ("end_date=9999-12-31&search=shop", {"corner"}),
 ])
 def test_filters(v2, book, query, expected):
     assert _filtered(v2, book, query) == expected
@@ -143,6 +145,7 @@ def test_updated_since(v2, user, book):
 @pytest.mark.parametrize("query", [
     "start_date=2024-13-01", "start_date=01/02/2024", "end_date=yesterday", "end_date=2024-02-30",
     "start_date=20240101", "updated_since=last+week", "updated_since=2024-01-01T25:00:00Z",
+    "updated_since=0001-01-01T00:00:00%2B01:00",
     "type=expense", "type=1", "uncategorised=maybe", "only_uncategorised=2", "needs_review=yes",
     "category_id=abc", "category_id=1,,2", "category_id=-1", "search=" + "x" * 201,
     "per_page=5", "per_page=2000", "per_page=abc", "page=0", "page=-1", "page=x", "page=2",

@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from spendsense.api.v2.fields import Query
+from spendsense.services import validation
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 TRUE, FALSE = ("1", "true"), ("0", "false")
@@ -29,9 +30,12 @@ def _day(value):
     if not isinstance(value, str) or not DAY.fullmatch(value.strip()):
         raise ValueError("must be a date as YYYY-MM-DD")
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError("is not a date of the calendar") from None
+    # No transaction is dated outside the range the services accept, so a bound beyond
+    # it (clients send 9999-12-31 for "no end") means the range's own bound.
+    return min(max(day, validation.MIN_DATE), validation.MAX_DATE)
 
 
 def _moment(value):
@@ -42,11 +46,9 @@ def _moment(value):
     text = value.strip() if isinstance(value, str) else ""
     try:
         moment = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" and text else text)
-    except ValueError:
+        return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+    except (ValueError, OverflowError):
         raise ValueError("must be an ISO 8601 time such as 2024-05-01T12:00:00Z") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
 
 
 def _flag(value):
