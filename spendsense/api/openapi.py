@@ -172,7 +172,8 @@ class Registry:
         for code in op.errors:
             description = op.error_descriptions.get(code) or ERROR_DESCRIPTIONS.get(code, "Error")
             content = {"application/json": {"schema": _schema_of(self.error_body(op, code), keyed)}}
-            content.update({media: {"schema": _schema_of(schema, keyed)} for media, schema in op.error_media.items()})
+            for media, schema in op.error_media.items():
+                content[media] = {"schema": _schema_of(schema, keyed)}
             responses[str(code)] = {"description": description, "content": content}
         result["responses"] = responses
         if not op.secured:

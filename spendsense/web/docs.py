@@ -24,7 +24,8 @@ class Document:
 DOCUMENTS = (
     Document("v2", "SpendSense v2", "api.v2.openapi_document", "PocketSmith clients, MCP servers"),
     Document("v1", "SpendSense v1", "api.v1.openapi_document", "the SpendSense command-line client"),
-    Document("ihatemoney", "Shared bills", "api.projects_api.openapi_document", "ihatemoney, MoneyBuster, PayForMe"),
+    Document("ihatemoney", "Shared bills", "api.projects_api.openapi_document",
+             "ihatemoney, MoneyBuster, PayForMe"),
     Document("xpenser", "Quick entry & export", "api.xpenser.openapi_document", "Xpenser scripts, sync tools"),
 )
 POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "

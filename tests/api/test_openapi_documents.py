@@ -55,7 +55,8 @@ def _routes(app, dialect):
         if not rule.endpoint.startswith(dialect.blueprint) or rule.endpoint.endswith(".openapi_document"):
             continue
         assert rule.rule.startswith(base), rule.rule
-        found.update((method, _openapi_path(rule.rule[len(base):])) for method in rule.methods - IGNORED_METHODS)
+        path = _openapi_path(rule.rule[len(base):])
+        found.update((method, path) for method in rule.methods - IGNORED_METHODS)
     return found
 
 
@@ -138,7 +139,8 @@ def _fits(registry, method, path, response):
     """The answer's body is what the document says ``method path`` answers with its status."""
     op = next(op for op in registry.operations if (op.method, op.path) == (method, path))
     if response.status_code == op.status:
-        expected = op.response if response.mimetype == op.response_media else op.response_alternatives[response.mimetype]
+        media = response.mimetype
+        expected = op.response if media == op.response_media else op.response_alternatives[media]
     else:
         assert response.status_code in op.errors, response.status_code
         expected = registry.error_body(op, response.status_code)
@@ -179,7 +181,8 @@ def test_ihatemoney_answers_fit_the_document(client, project, trio):
     calls = [
         ("GET", "/projects/{project_id}", project.get()),
         ("GET", "/projects/{project_id}/members", project.get("/members")),
-        ("PUT", "/projects/{project_id}/members/{member_id}", project.put(f"/members/{fred}", data={"name": "fred"})),
+        ("PUT", "/projects/{project_id}/members/{member_id}",
+         project.put(f"/members/{fred}", data={"name": "fred"})),
         ("GET", "/projects/{project_id}/bills", project.get("/bills")),
         ("GET", "/projects/{project_id}/bills/{bill_id}", project.get(f"/bills/{bill}")),
         ("GET", "/projects/{project_id}/bills/{bill_id}", project.get("/bills/999")),

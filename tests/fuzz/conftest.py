@@ -67,7 +67,8 @@ class World:
     # none: the generated values (boundaries, huge and malformed ids). A cycle, not a
     # function of the values: the coverage phase repeats one value for many cases. One
     # cycle per operation, so that its cases do not depend on which others ran.
-    owners: Iterator[str | None] = field(default_factory=lambda: itertools.cycle(("alice", None, "alice", "bob", None)))
+    owners: Iterator[str | None] = field(
+        default_factory=lambda: itertools.cycle(("alice", None, "alice", "bob", None)))
 
 
 @pytest.fixture
@@ -119,8 +120,8 @@ def _populate(client, person):
     ids["transaction"] = _ok(client.post("/api/v1/transactions/create/", headers=v1, data={
         "type": "spent", "account": "Main", "category": "snacks", "amount": "4.50",
         "description": "crisps #fuzz"}))["id"]
-    ids["import"] = _ok(client.post("/api/v1/imports/", headers=v1, data={
-        "account": "Main", "file": (io.BytesIO(STATEMENT), "statement.csv")}, content_type="multipart/form-data"))["id"]
+    ids["import"] = _ok(client.post("/api/v1/imports/", headers=v1, content_type="multipart/form-data", data={
+        "account": "Main", "file": (io.BytesIO(STATEMENT), "statement.csv")}))["id"]
     ids["expense"] = _ok(client.post("/api/expense/", headers=person.xpenser_headers, data={
         "type": "taxi", "amount": "12.30", "notes": "airport"}))["id"]
     ids["institution"] = _ok(client.post(f"/v2/users/{ids['user']}/institutions", headers=person.v2_headers,

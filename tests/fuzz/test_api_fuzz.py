@@ -25,7 +25,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 CONFIG = {
     "generation": {
         # Enough to find the shapes a rule refuses badly; the coverage phase adds its own cases.
-        "max-examples": 12,
+        "max-examples": 25,
         "deterministic": True,
         "database": "none",
         # Credentials are alice's, sent by the test; generated ones would only answer 401.

@@ -23,7 +23,8 @@ Amount = Annotated[str, WithJsonSchema({
     "anyOf": [{"type": "number"}, {"type": "string", "maxLength": 200}],
     "description": "A number or a calculation such as `12.5+3*2` (a comma may be the decimal mark).",
     "examples": [42.1, "12.5+3*2"]})]
-Flag = Annotated[str, WithJsonSchema({"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false"]}]})]
+Flag = Annotated[str, WithJsonSchema({"anyOf": [{"type": "boolean"},
+                                                {"type": "string", "enum": ["true", "false"]}]})]
 Day = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 PROJECT_ID = {"type": "string", "minLength": 1, "description": "The project's id (any case)."}
 ROW_ID = {"type": "integer", "minimum": 1}
@@ -54,7 +55,8 @@ class ProjectChange(Fields):
     contact_email: str | Omitted = Field(None, json_schema_extra={"format": "email"})
     password: str | Omitted = Field(None, description="A new private code; empty keeps the old one.")
     default_currency: str | Omitted = None
-    project_history: Flag | Omitted = Field(None, description="Keep the history (also read as logging_preference).")
+    project_history: Flag | Omitted = Field(None, description="Keep the history (also read as "
+                                                              "logging_preference).")
 
 
 class Member(Shape):
@@ -78,7 +80,8 @@ class Project(Shape):
 
 
 class Token(Shape):
-    token: str = Field(description="Send it as `Authorization: Bearer <token>`; valid until the private code changes.")
+    token: str = Field(description="Send it as `Authorization: Bearer <token>`; valid until the private "
+                                   "code changes.")
 
 
 class NewMember(Fields):
@@ -118,9 +121,10 @@ class BillFields(Fields):
 
 
 class BillPage(Fields):
-    page: Annotated[int, Field(ge=1)] | Omitted = Field(None, description="A SpendSense addition: without page "
-                                                                           "and per_page every bill comes back.")
-    per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE)] | Omitted = Field(None, description="100 by default.")
+    page: Annotated[int, Field(ge=1)] | Omitted = Field(
+        None, description="A SpendSense addition: without page and per_page every bill comes back.")
+    per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE)] | Omitted = Field(None,
+                                                                             description="100 by default.")
 
 
 class Statistics(Shape):
@@ -141,9 +145,10 @@ registry = Registry(
                 "followed by a newline.",
     base_path="/api",
     security_schemes={
-        "basic": {"type": "http", "scheme": "basic", "description": "User name: the project id; password: its private code."},
-        "projectToken": {"type": "http", "scheme": "bearer",
-                         "description": "The token of GET /projects/{project_id}/token (the scheme word is not checked)."},
+        "basic": {"type": "http", "scheme": "basic",
+                  "description": "User name: the project id; password: its private code."},
+        "projectToken": {"type": "http", "scheme": "bearer", "description": "The token of GET "
+                         "/projects/{project_id}/token (the scheme word is not checked)."},
     },
     error_model=Message,
     error_models={400: FieldErrors, 404: NotFound},
@@ -152,7 +157,8 @@ registry = Registry(
 BODY_MEDIA = ("application/x-www-form-urlencoded", "application/json")
 PROJECT = {"project_id": PROJECT_ID}
 DESCRIPTIONS = {400: "A field is not valid (WTForms' messages, one list per field)",
-                401: "Unknown project, or wrong private code or token"}
+                401: "Unknown project, or wrong private code or token",
+                429: "Too many failed authentication attempts from this address"}
 
 
 def _add(method, path, operation_id, summary, tag, *, errors=(), **options):
@@ -161,22 +167,22 @@ def _add(method, path, operation_id, summary, tag, *, errors=(), **options):
     if "body" in options:
         options["body_media"] = BODY_MEDIA
     registry.add(Operation(method=method, path=path, operation_id=operation_id, summary=summary, tag=tag,
-                           path_params=params, errors=tuple(sorted({401, *errors})),
+                           path_params=params, errors=tuple(sorted({401, 429, *errors})),
                            error_descriptions=DESCRIPTIONS, **options))
 
 
-registry.add(Operation(method="GET", path="/currencies", operation_id="currencies", summary="List currency codes",
-                       tag="Currencies", response=list[str], secured=False,
+registry.add(Operation(method="GET", path="/currencies", operation_id="currencies",
+                       summary="List currency codes", tag="Currencies", response=list[str], secured=False,
                        description="ISO 4217 codes; XXX (no currency) last."))
-registry.add(Operation(method="POST", path="/projects", operation_id="create_project", summary="Create a project",
-                       tag="Projects", body=NewProject, body_media=BODY_MEDIA, status=201, secured=False,
-                       response=Annotated[str, Field(description="The project's id, as normalised.")],
+registry.add(Operation(method="POST", path="/projects", operation_id="create_project",
+                       summary="Create a project", tag="Projects", body=NewProject, body_media=BODY_MEDIA,
+                       status=201, secured=False, response=Annotated[str, Field(description="The project's id, as normalised.")],
                        errors=(400,), error_descriptions=DESCRIPTIONS))
 _add("GET", "/projects/{project_id}", "get_project", "Get the project", "Projects", response=Project)
 _add("PUT", "/projects/{project_id}", "update_project", "Change the project", "Projects", body=ProjectChange,
      response=Literal["UPDATED"], errors=(400,))
-_add("DELETE", "/projects/{project_id}", "delete_project", "Delete the project, its members and bills", "Projects",
-     response=Literal["DELETED"])
+_add("DELETE", "/projects/{project_id}", "delete_project", "Delete the project, its members and bills",
+     "Projects", response=Literal["DELETED"])
 _add("GET", "/projects/{project_id}/token", "project_token", "Get a token for the project", "Projects",
      response=Token)
 _add("GET", "/projects/{project_id}/members", "list_members", "List members", "Members", response=list[Member])

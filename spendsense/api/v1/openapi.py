@@ -105,8 +105,10 @@ class TransactionList(Shape):
 
 
 class TransactionQuery(Fields):
-    from_: Moment | Omitted = Field(None, alias="from", description="Start, ISO 8601; 30 days ago when not given.")
-    to: Moment | Omitted = Field(None, description="End, ISO 8601 (a date means its whole day); now when not given.")
+    from_: Moment | Omitted = Field(None, alias="from",
+                                    description="Start, ISO 8601; 30 days ago when not given.")
+    to: Moment | Omitted = Field(None, description="End, ISO 8601 (a date means its whole day); now when "
+                                                   "not given.")
     limit: Annotated[int, Field(ge=1, le=Config.V1_TRANSACTIONS_MAX_LIMIT)] | Omitted = Field(
         None, description=f"Rows per answer, {Config.V1_TRANSACTIONS_DEFAULT_LIMIT} by default.")
     offset: Annotated[int, Field(ge=0)] | Omitted = Field(None, description="Rows to skip.")
@@ -195,7 +197,8 @@ registry = Registry(
     security_schemes={
         "token": {"type": "apiKey", "in": "header", "name": "Authorization",
                   "description": "`Token <key>`: the key from POST /token/ or the web's API page."},
-        "bearer": {"type": "http", "scheme": "bearer", "description": "The same key, as the command-line client sends it."},
+        "bearer": {"type": "http", "scheme": "bearer",
+                   "description": "The same key, as the command-line client sends it."},
     },
     error_model=Error,
     error_models={401: Detail, 429: Detail},
@@ -223,7 +226,8 @@ def _create(path, name, summary, tag, fields, errors):
 registry.add(Operation(
     method="POST", path="/token/", operation_id="obtain_token", summary="Get an API key with a password",
     tag="Auth", body=TokenRequest, body_media=BODY_MEDIA, response=Token, errors=(400, 429), secured=False,
-    error_bodies={400: TokenErrors}, error_descriptions={400: "A field is missing, or the credentials are wrong"}))
+    error_bodies={400: TokenErrors},
+    error_descriptions={400: "A field is missing, or the credentials are wrong"}))
 _add("GET", "/token/check/", "check_token", "Check the API key", "Auth", response=TokenCheck)
 for path, name in (("/accounts/", "list_accounts"), ("/accounts/get/", "list_accounts_get")):
     _add("GET", path, name, "List the accounts", "Accounts", response=AccountList, errors=(404,),
@@ -240,8 +244,8 @@ _create("/categories/create/", "create_category", "Create a category", "Categori
 _add("GET", "/profile-data/", "profile_data", "All-time totals", "Profile", response=Profile)
 _add("POST", "/imports/", "create_import", "Import a statement file", "Imports", body=StatementUpload,
      body_media="multipart/form-data", response=ImportBatch, errors=(400, 404))
-_add("GET", "/imports/{batch_id}/", "get_import", "Get an import", "Imports", path_params={"batch_id": BATCH_ID},
-     response=ImportBatch, errors=(404,))
+_add("GET", "/imports/{batch_id}/", "get_import", "Get an import", "Imports",
+     path_params={"batch_id": BATCH_ID}, response=ImportBatch, errors=(404,))
 _add("DELETE", "/imports/{batch_id}/", "revert_import", "Revert an import", "Imports",
      path_params={"batch_id": BATCH_ID}, response=ImportBatch, errors=(400, 404))
 

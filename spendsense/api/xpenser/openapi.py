@@ -19,7 +19,8 @@ from spendsense.services.io import exports
 Number = Annotated[str, WithJsonSchema({"type": "number"})]
 Moment = Annotated[str, WithJsonSchema({"type": "string", "examples": ["2024-06-01 12:35:00", "01 Aug 2009"]})]
 Op = Literal["lt", "gt"]
-ReportChoice = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^(\*|[0-9]+)$", "examples": ["*", "54"]})]
+ReportChoice = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^(\*|[0-9]+)$",
+                                              "examples": ["*", "54"]})]
 TIME = {"pattern": r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", "examples": ["2008-08-18 12:35:00"]}
 EXPENSE_ID = {"type": "integer", "minimum": 1}
 TEXT = {"type": "string"}
@@ -71,13 +72,16 @@ class NewExpense(ExpenseChange):
     report: int | Omitted = Field(None, description="The report's id; the current one when not given.")
     date: Moment | Omitted = Field(None, description="Now when not given.")
     sourceid: str | Omitted = Field(None, description="Your idempotency key: the same one twice records once.")
-    account: str | Omitted = Field(None, description="The account's name; the quick-entry account when not given.")
+    account: str | Omitted = Field(None, description="The account's name; the quick-entry account when "
+                                                     "not given.")
 
 
 class QuickEntry(Fields):
-    q: str | Omitted = Field(None, description="`type amount notes #tag1 #tag2`, e.g. `taxi 34 office to airport #cash`.")
+    q: str | Omitted = Field(None, description="`type amount notes #tag1 #tag2`, e.g. "
+                                               "`taxi 34 office to airport #cash`.")
     r: str | Omitted = Field(None, description="The report's id; the current one when not given.")
-    format: Literal["json"] | Omitted = Field(None, description="json; without it the answer is a small HTML page.")
+    format: Literal["json"] | Omitted = Field(None, description="json; without it the answer is a small "
+                                                                "HTML page.")
 
 
 class ItemFields(Shape):
@@ -114,7 +118,8 @@ class ExpenseQuery(Fields):
     amount_op: Op | Omitted = None
     created: Moment | Omitted = None
     created_op: Op | Omitted = None
-    modified: Moment | Omitted = Field(None, description="With modified_op=gt: the changes since, deletions included.")
+    modified: Moment | Omitted = Field(None, description="With modified_op=gt: the changes since, "
+                                                         "deletions included.")
     modified_op: Op | Omitted = None
 
 
@@ -133,14 +138,18 @@ registry = Registry(
 BODY_MEDIA = ("application/x-www-form-urlencoded", "application/json")
 ID = {"expense_id": EXPENSE_ID}
 SYNC_HEADERS = {
-    "X-Sync-Cursor": {"schema": TEXT, "description": "Send it back as `modified` (with modified_op=gt) next time."},
+    "X-Sync-Cursor": {"schema": TEXT,
+                      "description": "Send it back as `modified` (with modified_op=gt) next time."},
     "Content-Disposition": {"schema": TEXT, "description": "attachment; filename=\"expenses.<format>\""},
 }
 
 
+THROTTLED = {429: "Too many failed logins from this address"}
+
+
 def _add(method, path, operation_id, summary, tag, *, errors=(), **options):
     registry.add(Operation(method=method, path=path, operation_id=operation_id, summary=summary, tag=tag,
-                           errors=tuple(sorted({401, *errors})), **options))
+                           errors=tuple(sorted({401, 429, *errors})), error_descriptions=THROTTLED, **options))
 
 
 for method in ("GET", "POST"):
@@ -149,8 +158,8 @@ for method in ("GET", "POST"):
          error_media={"text/html": TEXT}, errors=(400, 403, 404),
          description="Records the text as one expense. With format=json the answer is JSON; without "
                      "it, an HTML page (a form, when q is empty).")
-_add("POST", "/expense/", "create_expense", "Record an expense", "Expenses", body=NewExpense, body_media=BODY_MEDIA,
-     response=ExpenseAnswer, errors=(400, 404))
+_add("POST", "/expense/", "create_expense", "Record an expense", "Expenses", body=NewExpense,
+     body_media=BODY_MEDIA, response=ExpenseAnswer, errors=(400, 404))
 _add("GET", "/expense/{expense_id}", "get_expense", "Get an expense", "Expenses", path_params=ID,
      response=ExpenseData, errors=(404,))
 _add("POST", "/expense/{expense_id}", "update_expense", "Change an expense", "Expenses", path_params=ID,
