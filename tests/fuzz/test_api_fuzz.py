@@ -68,9 +68,13 @@ def _real_rows(case, world):
             KIND_OF_RESOURCE.get(case.path.strip("/").split("/")[0]) if name == "id" else None)
         if kind in person.ids:
             case.path_parameters[name] = person.ids[kind]
-    if isinstance(case.body, dict) and "payer" in case.body:  # a bill: its members must be the project's
+    if not isinstance(case.body, dict):
+        return
+    if "payer" in case.body:  # a bill: its members must be the project's
         case.body["payer"] = person.ids["member"]
         case.body["payed_for"] = [person.ids["member"]]
+    if "current_password" in case.body:  # a project's settings change only with its code
+        case.body["current_password"] = person.project_password
 
 
 def _run(case, world, app, headers):

@@ -54,3 +54,9 @@ def test_the_vendored_swagger_ui_is_complete_and_licensed():
     assert "Apache License" in (VENDOR / "LICENSE").read_text()
     readme = (VENDOR.parent / "README.md").read_text()
     assert "`swagger-ui-dist` | 5.35.0 | Apache-2.0" in readme
+
+
+def test_every_page_links_the_docs_in_its_footer(app, logged_in):
+    footer = '<a href="/docs">API documentation</a></footer>'
+    assert footer in text(app.test_client().get("/login"))
+    assert footer in text(logged_in.get("/dashboard"))
