@@ -6,6 +6,7 @@ data and one operation's deletes do not starve the next.
 The world is written through the dialects' own front doors, as their clients write it.
 """
 
+import base64
 import io
 import itertools
 from collections.abc import Iterator
@@ -74,7 +75,7 @@ class World:
 @pytest.fixture
 def world(fuzz_app):
     """alice and bob, each with an account, a category, transactions, an import, an
-    expense, an institution and a project with two members and a bill."""
+    expense, an attachment, an institution and a project with two members and a bill."""
     with fuzz_app.app_context():
         _empty_database()
         seed.seed_system_categories()
@@ -124,6 +125,8 @@ def _populate(client, person):
         "account": "Main", "file": (io.BytesIO(STATEMENT), "statement.csv")}))["id"]
     ids["expense"] = _ok(client.post("/api/expense/", headers=person.xpenser_headers, data={
         "type": "taxi", "amount": "12.30", "notes": "airport"}))["id"]
+    ids["attachment"] = _ok(client.post(f"/v2/users/{ids['user']}/attachments", headers=person.v2_headers, json={
+        "file_name": "receipt.txt", "file_data": base64.b64encode(b"Bakery 3.20\n").decode()}))["id"]
     ids["institution"] = _ok(client.post(f"/v2/users/{ids['user']}/institutions", headers=person.v2_headers,
                                          json={"title": "Kiwibank", "currency_code": "nzd"}), 201)["id"]
     project = person.project_id

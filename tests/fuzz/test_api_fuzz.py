@@ -36,7 +36,8 @@ CONFIG = {
 # by what the examples themselves do, as a real client's would.
 ONE_WORLD_PER_OPERATION = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 # Path parameters that name a row, by name (or, for v2's "id", by the path's first part).
-KIND_OF_PARAMETER = {"batch_id": "import", "member_id": "member", "bill_id": "bill", "expense_id": "expense"}
+KIND_OF_PARAMETER = {"batch_id": "import", "member_id": "member", "bill_id": "bill", "expense_id": "expense",
+                     "transaction_id": "transaction", "attachment_id": "attachment"}
 KIND_OF_RESOURCE = {"users": "user", "accounts": "account", "transaction_accounts": "account",
                     "transactions": "transaction", "categories": "category", "institutions": "institution",
                     "attachments": "attachment", "saved_searches": "saved_search"}
@@ -73,6 +74,8 @@ def _real_rows(case, world):
     if "payer" in case.body:  # a bill: its members must be the project's
         case.body["payer"] = person.ids["member"]
         case.body["payed_for"] = [person.ids["member"]]
+    if "attachment_id" in case.body:
+        case.body["attachment_id"] = person.ids["attachment"]
     if "current_password" in case.body:  # a project's settings change only with its code
         case.body["current_password"] = person.project_password
 
