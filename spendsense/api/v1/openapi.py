@@ -196,7 +196,8 @@ registry = Registry(
     base_path="/api/v1",
     security_schemes={
         "token": {"type": "apiKey", "in": "header", "name": "Authorization",
-                  "description": "`Token <key>`: the key from POST /token/ or the web's API page."},
+                  "description": "`Token <key>` (`Key <key>` too; the scheme word in any case): the key "
+                                 "from POST /token/ or the web's API page."},
         "bearer": {"type": "http", "scheme": "bearer",
                    "description": "The same key, as the command-line client sends it."},
     },
