@@ -55,6 +55,10 @@ def test_every_document_renders_from_this_server_alone(page, phone, live_server,
     expect(page.locator(".opblock.is-open .parameters-container")).to_be_visible()
     expect(page.locator(".opblock.is-open .responses-table").first).to_contain_text("text/csv")
     shot(page, request, "operation-open")
+    page.locator("#theme-toggle").click()  # Swagger UI keeps its light card on the dark page
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(page.locator(".docs-card")).to_have_css("background-color", "rgb(255, 255, 255)")
+    shot(page, request, "dark")
     assert outside == [] and console == []
 
 
