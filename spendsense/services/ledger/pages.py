@@ -2,16 +2,19 @@
 then id), filtered, numbered pages, each row with what its answer shows (category,
 labels, account with institution, closing balance).
 
-Page 1000 costs what page 1 costs when the list is a ledger's or an account's, with at
-most a date range: the cached per-month counts (``MonthlyTotal.count``) give the total
-and the month that holds the page's first row, so the page's SELECT starts at that
-month's end and skips only rows of that one month. Other filters (search, type,
-category, ...) have no cached counts: those lists are counted with COUNT(*) and skipped
-with OFFSET, so their cost grows with the rows they match.
+A page is placed by counts per month: the total, and the month that holds the page's
+first row, come from one pass over the months, newest first, so the page's SELECT
+starts at that month's end and skips only rows of that one month, never the history
+before it. A ledger's or an account's list, with at most a date range, takes its counts
+from the cache (``MonthlyTotal.count``; a month the range cuts is counted), so page
+1000 costs what page 1 costs whatever the size of the history. Other filters (search,
+type, category, ...) have no cached counts: their rows are counted per month in one
+read of the list's scope, which grows with the history (page 1000 still costs what
+page 1 does).
 
-The statements per page do not depend on its size or number: the location (or
-count), the rows, their labels, their categories, the ledger's accounts with their
-institutions, and the closing balances (running.py).
+The statements per page do not depend on its size or number: the ledger's accounts
+with their institutions, the location, the rows, their labels, their categories and
+the closing balances (running.py).
 """
 
 import re
@@ -33,7 +36,7 @@ from spendsense.models import (
     transaction_labels,
 )
 from spendsense.services.errors import NotFound
-from spendsense.services.ledger.running import closing_balances, next_month
+from spendsense.services.ledger.running import closing_balances, month_start, next_month
 from spendsense.services.validation import is_row_id
 
 NOT_FOUND = "Transaction not found"
@@ -84,13 +87,14 @@ def page(ledger_id, filters, *, limit, offset, account_id=None):
     accounts = _accounts(ledger_id)
     if account_id is not None and account_id not in accounts:
         raise NotFound("Account not found")
-    where = _scope(ledger_id, account_id)
+    if filters.start is not None and filters.end is not None and filters.start > filters.end:
+        return _complete(Listed(rows=[]), accounts)
+    where = [*_scope(ledger_id, account_id), *_conditions(filters, accounts)]
     if filters.dates_only:
-        total, rows = _by_months(ledger_id, account_id, filters, where, limit=limit, offset=offset)
+        months = _month_counts(ledger_id, account_id, filters)
     else:
-        where += _conditions(filters, accounts)
-        total = db.session.scalar(select(func.count()).select_from(Transaction).where(*where))
-        rows = _rows(where, limit=limit, offset=offset) if offset < total else []
+        months = _counted_months(where)
+    total, rows = _placed(months, where, limit=limit, offset=offset)
     return _complete(Listed(rows=rows, total=total), accounts)
 
 
@@ -151,8 +155,11 @@ def _search(text, accounts):
     """Payee, note or memo containing ``text`` (ASCII letters in any case), or, when
     ``text`` reads as a number, an amount equal to it: signed, it matches that sign
     only; unsigned, either (a list shows a debit of 12.50 as -12.50)."""
-    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    matches = [func.lower(column).like(pattern, escape="\\")
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    # SQLite's LIKE ignores the case of ASCII letters by itself, as fast again as
+    # lower(column) LIKE (which folds no more); PostgreSQL's ILIKE folds every letter.
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    matches = [column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
                for column in (Transaction.payee, Transaction.description, Transaction.memo)]
     text = text.strip()
     if AMOUNT.fullmatch(text):
@@ -207,13 +214,19 @@ def _month_counts(ledger_id, account_id, filters):
     return union_all(*parts).cte("months") if len(parts) > 1 else parts[0].cte("months")
 
 
-def _by_months(ledger_id, account_id, filters, where, *, limit, offset):
-    """(total, rows) of a list with at most a date range, placed by month counts."""
-    if filters.start is not None and filters.end is not None and filters.start > filters.end:
-        return 0, []
-    months = _month_counts(ledger_id, account_id, filters)
-    # One pass over the months, newest first: the newest month whose running count
-    # passes the offset holds the page's first row (none does: the page is past the end).
+def _counted_months(where):
+    """(month, n) of the rows ``where`` keeps, counted: filters beyond dates have no
+    cached counts, so the rows are read once, and the page's SELECT then skips rows of
+    its own month only."""
+    month = month_start(Transaction.occurred_at).label("month")
+    return select(month, func.count().label("n")).where(*where).group_by(month).cte("months")
+
+
+def _placed(months, where, *, limit, offset):
+    """(total, rows): the ``limit`` rows from ``offset`` of those ``where`` keeps, found
+    through ``months``' counts. In one pass over the months, newest first, the newest
+    whose running count passes the offset holds the page's first row (when none does,
+    the page is past the end); the page's SELECT starts at that month's end."""
     through = func.sum(months.c.n).over(order_by=months.c.month.desc(), rows=(None, 0))
     running = select(months.c.month, (through - months.c.n).label("before"), through.label("through"),
                      func.sum(months.c.n).over().label("total")).subquery("running")
@@ -225,10 +238,7 @@ def _by_months(ledger_id, account_id, filters, where, *, limit, offset):
         return int(total), []
     if isinstance(month, str):
         month = date.fromisoformat(month)
-    upper = _start_of(next_month(month))
-    if filters.end is not None:
-        upper = min(upper, _start_of(filters.end + timedelta(days=1)))
-    bounded = [*where, *_date_range(filters), Transaction.occurred_at < upper]
+    bounded = [*where, Transaction.occurred_at < _start_of(next_month(month))]
     return int(total), _rows(bounded, limit=limit, offset=offset - int(before))
 
 

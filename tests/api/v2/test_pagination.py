@@ -56,9 +56,9 @@ def history(ledger):
     return main, spare
 
 
-def expected(ledger, *, account_id=None, start=None, end=None):
+def expected(ledger, *, account_id=None, start=None, end=None, where=()):
     """Ids of the live rows, newest first, read naively."""
-    query = select(Transaction.id).where(Transaction.ledger_id == ledger, Transaction.deleted_at.is_(None))
+    query = select(Transaction.id).where(Transaction.ledger_id == ledger, Transaction.deleted_at.is_(None), *where)
     if account_id is not None:
         query = query.where(Transaction.account_id == account_id)
     if start is not None:
@@ -157,6 +157,25 @@ def test_pages_placed_by_month_counts_match_a_plain_listing(v2, user, ledger, hi
         assert pages == max(1, -(-len(want) // per_page))
         response = v2.get(f"{path}?{query}&per_page={per_page}")
         assert response.headers["Total"] == str(len(want))
+
+
+@pytest.mark.parametrize("per_page", [10, 13])
+@pytest.mark.parametrize(("query", "where", "dates"), [
+    ("search=even", (Transaction.payee == "even",), {}),
+    ("type=debit", (Transaction.amount < 0,), {}),
+    ("search=EVEN&type=credit", (Transaction.payee == "even", Transaction.amount >= 0), {}),
+    ("search=odd&start_date=2024-02-14&end_date=2024-06-03", (Transaction.payee == "odd",),
+     {"start": "2024-02-14", "end": "2024-06-03"}),
+])
+def test_filtered_pages_placed_by_counted_months_match_a_plain_listing(v2, user, ledger, history, per_page, query,
+                                                                         where, dates):
+    for account_id, path in ((None, f"/users/{user.id}/transactions"),
+                             (history[1].id, f"/accounts/{history[1].id}/transactions")):
+        want = expected(ledger, account_id=account_id, where=where, **dates)
+        assert want or account_id is not None
+        ids, pages = walk(v2, f"{path}?{query}", per_page)
+        assert ids == want
+        assert pages == max(1, -(-len(want) // per_page))
 
 
 @pytest.fixture
