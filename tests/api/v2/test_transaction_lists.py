@@ -103,6 +103,10 @@ MAIN = {"bus", "transfer_out", "nothing", "corner", "pay", "shop"}
     ("search=7.250", {"corner"}),
     ("search=12.505", set()),  # more decimals than EUR has: no amount matches
     ("search=%25", set()),  # "%" is a character, not a wildcard
+    ("search=_", set()),
+    ("search=%5C", set()),  # a backslash
+    ("search=%27%3B--", set()),
+    ("search=%C3%A9t%C3%A9", set()),
     ("search=", MAIN),
     ("search=no+such+thing", set()),
     ("type=debit&search=bus", {"bus"}),
@@ -147,7 +151,7 @@ def test_updated_since(v2, user, book):
     "start_date=20240101", "updated_since=last+week", "updated_since=2024-01-01T25:00:00Z",
     "updated_since=0001-01-01T00:00:00%2B01:00",
     "type=expense", "type=1", "uncategorised=maybe", "only_uncategorised=2", "needs_review=yes",
-    "category_id=abc", "category_id=1,,2", "category_id=-1", "search=" + "x" * 201,
+    "category_id=abc", "category_id=1,,2", "category_id=-1", "search=" + "x" * 201, "search=%00", "search=a%0Ab",
     "per_page=5", "per_page=2000", "per_page=abc", "page=0", "page=-1", "page=x", "page=2",
 ])
 def test_bad_query_values_are_400(v2, user, book, query):

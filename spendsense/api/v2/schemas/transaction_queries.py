@@ -9,7 +9,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from spendsense.api.v2.fields import Query
 from spendsense.services import validation
@@ -92,6 +92,9 @@ def _search(value):
         return None
     if len(value) > MAX_SEARCH:
         raise ValueError(f"may be at most {MAX_SEARCH} characters")
+    # SQLite ends a LIKE pattern at a NUL, which would then match every row.
+    if any(ord(character) < 32 for character in value):
+        raise ValueError("must not hold control characters")
     return value.strip()
 
 
@@ -108,11 +111,21 @@ Type = Annotated[str | None, BeforeValidator(_type),
 Search = Annotated[str | None, BeforeValidator(_search),
                    WithJsonSchema({"type": "string", "maxLength": MAX_SEARCH}, mode="validation")]
 PageNumber = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1}, mode="validation")]
-PerPage = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 10, "maximum": 1000, "default": 30},
+PerPage = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 10, "maximum": 1000},
                                                mode="validation")]
 
 
+def _query_defaults(schema, _model):
+    """A parameter left out means no filter: the document says so in words, not with
+    the Python defaults (None, (), False), which are not values of the parameters' types."""
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+    schema["properties"]["per_page"]["default"] = 30
+
+
 class TransactionListQuery(Query):
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_query_defaults)
+
     start_date: Day = Field(None, description="Only transactions on or after this date (YYYY-MM-DD).")
     end_date: Day = Field(None, description="Only transactions on or before this date (YYYY-MM-DD).")
     updated_since: Moment = Field(None, description="Only transactions changed at or after this time "
