@@ -72,3 +72,13 @@ def test_sqlite_connections_are_configured(app):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(app, client, auth):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit > app.config["IMPORT_MAX_BYTES"]
+    assert limit > app.config["ATTACHMENT_MAX_BYTES"] * 4 // 3
+    response = client.post("/v2/users/1/attachments", data=b"x" * (limit + 1),
+                           headers={**auth, "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.get_json() == {"error": "Request too large"}
