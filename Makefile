@@ -51,6 +51,7 @@ test-api-fuzz: install-test
 
 bench: install-test
 	$(BIN)/python tests/perf/bench_v1.py
+	$(BIN)/python tests/perf/bench_v2.py
 	$(BIN)/python tests/perf/bench_web.py
 	$(BIN)/python tests/perf/bench_projects.py
 	$(BIN)/python tests/perf/bench_export.py

@@ -77,9 +77,11 @@ def closing_balances(ids):
     span = (select(chunks.c.account_id, func.min(chunks.c.month).label("first"),
                    func.max(chunks.c.month).label("last"))
             .group_by(chunks.c.account_id).cte("spans"))
+    # Windows end at the current row (a frame offset would be a bound parameter, which
+    # not every backend takes there), so the row's own amount is taken off again.
     later_in_month = func.sum(txn.c.amount).over(
         partition_by=(chunks.c.account_id, chunks.c.month), order_by=(txn.c.occurred_at.desc(), txn.c.id.desc()),
-        rows=(None, -1))
+        rows=(None, 0)) - txn.c.amount
     scanned = (
         select(txn.c.id, chunks.c.account_id, chunks.c.month, later_in_month.label("later"))
         .select_from(chunks.join(txn, and_(txn.c.account_id == chunks.c.account_id,
@@ -92,8 +94,8 @@ def closing_balances(ids):
                   .join(months, and_(months.c.account_id == span.c.account_id, months.c.month > span.c.last))
                   .group_by(span.c.account_id).subquery("after_last"))
     within = (select(months.c.account_id, months.c.month,
-                     func.sum(net).over(partition_by=months.c.account_id, order_by=months.c.month.desc(),
-                                        rows=(None, -1)).label("total"))
+                     (func.sum(net).over(partition_by=months.c.account_id, order_by=months.c.month.desc(),
+                                         rows=(None, 0)) - net).label("total"))
               .join(span, and_(months.c.account_id == span.c.account_id, months.c.month >= span.c.first,
                                months.c.month <= span.c.last))
               .subquery("within"))
