@@ -24,9 +24,9 @@ def test_list_accounts(api, path):
     cash = api.create_account("Cash")
     response = api.get(path)
     assert ok(response) == {"user": "alice", "accounts": [
-        {"name": "Main", "balance": Decimal("12.34"), "id": main, "currency": "EUR", "type": "bank",
+        {"name": "Main", "account": "Main", "balance": Decimal("12.34"), "id": main, "currency": "EUR", "type": "bank",
          "archived": False},
-        {"name": "Cash", "balance": Decimal("0.00"), "id": cash, "currency": "EUR", "type": "bank",
+        {"name": "Cash", "account": "Cash", "balance": Decimal("0.00"), "id": cash, "currency": "EUR", "type": "bank",
          "archived": False},
     ]}
     assert raw_number(response, "balance", "12.34")

@@ -32,7 +32,7 @@ def test_accounts_list(alice_data, bob, path):
     fails(bob.get(path), 404, "Accounts cannot be found")
     wallet = bob.create_account("Bob Wallet", "3")
     assert ok(bob.get(path)) == {"user": "bob", "accounts": [
-        {"name": "Bob Wallet", "balance": Decimal("3.00"), "id": wallet, "currency": "EUR",
+        {"name": "Bob Wallet", "account": "Bob Wallet", "balance": Decimal("3.00"), "id": wallet, "currency": "EUR",
          "type": "bank", "archived": False}]}
 
 

@@ -62,6 +62,7 @@ class Created(Shape):
 
 class Account(Shape):
     name: str
+    account: str = Field(description="The name again, under the original server's key.")
     balance: float = Field(description="Exact, with the currency's decimals.")
     id: int
     currency: str

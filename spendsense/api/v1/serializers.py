@@ -11,6 +11,8 @@ def timestamp(value):
 def account(row):
     return {
         "name": row.name,
+        # The original server's key, which its Telegram bot reads (COMPAT.md §1).
+        "account": row.name,
         "balance": money.from_minor(row.balance, row.currency),
         "id": row.id,
         "currency": row.currency,
