@@ -151,7 +151,7 @@ def test_updated_since(v2, user, book):
     "start_date=20240101", "updated_since=last+week", "updated_since=2024-01-01T25:00:00Z",
     "updated_since=0001-01-01T00:00:00%2B01:00",
     "type=expense", "type=1", "uncategorised=maybe", "only_uncategorised=2", "needs_review=yes",
-    "category_id=abc", "category_id=1,,2", "category_id=-1", "search=" + "x" * 201, "search=%00", "search=a%0Ab",
+    "category_id=abc", "category_id=1,,2", "category_id=-1", "category_id=4,632431050005390445906", "search=" + "x" * 201, "search=%00", "search=a%0Ab",
     "per_page=5", "per_page=2000", "per_page=abc", "page=0", "page=-1", "page=x", "page=2",
 ])
 def test_bad_query_values_are_400(v2, user, book, query):

@@ -72,6 +72,8 @@ def _ids(value):
     if not all(part.isascii() and part.isdigit() for part in parts):
         raise ValueError("must be a category id or a comma-separated list of them")
     ids = {int(part) for part in parts} - {0}
+    if any(number > validation.MAX_ID for number in ids):
+        raise ValueError("names a category id larger than any id can be")
     if len(ids) > 100:
         raise ValueError("may name at most 100 categories")
     return tuple(sorted(ids))
