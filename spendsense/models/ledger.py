@@ -91,7 +91,7 @@ class Category(TimestampMixin, db.Model):
     is_transfer = db.Column(db.Boolean, nullable=False, default=False)
     is_bill = db.Column(db.Boolean, nullable=False, default=False)
     roll_up = db.Column(db.Boolean, nullable=False, default=False)
-    refund_behaviour = db.Column(db.String(20))
+    refund_behaviour = db.Column(db.String(30))  # "debits_are_deductions" is 21 characters
 
     parent = db.relationship("Category", remote_side=[id])
 
