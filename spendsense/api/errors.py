@@ -7,12 +7,19 @@ for it.
 
 import time
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from spendsense.api.params import BadBody
 from spendsense.extensions import limiter
 from spendsense.services.errors import Forbidden, Invalid, NotFound
+
+
+def error_body(message, status):
+    """``{"error": message}`` with ``status``: the shape of v1's and v2's errors."""
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
 
 
 def seconds_until_retry():

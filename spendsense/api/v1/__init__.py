@@ -7,7 +7,7 @@ authentication, which answers DRF's {"detail": "..."}.
 from flask import Blueprint, g, jsonify, request
 
 from spendsense.api.auth import authenticate_token
-from spendsense.api.errors import register_error_handlers, register_throttled
+from spendsense.api.errors import error_body, register_error_handlers, register_throttled
 from spendsense.extensions import limiter
 
 bp = Blueprint("v1", __name__)
@@ -21,10 +21,7 @@ NOT_PROVIDED = "Authentication credentials were not provided."
 INVALID_TOKEN = "Invalid token."
 
 
-def error(message, status):
-    response = jsonify({"error": message})
-    response.status_code = status
-    return response
+error = error_body
 
 
 def detail(message, status):

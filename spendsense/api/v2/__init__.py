@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from spendsense.api.auth import authenticate_token
-from spendsense.api.errors import register_throttled
+from spendsense.api.errors import error_body, register_throttled
 from spendsense.errors import SHORT_MESSAGES
 from spendsense.services.errors import Forbidden, Invalid, NotFound
 
@@ -22,10 +22,7 @@ NOT_PROVIDED = "Authentication required: send your API key as X-Developer-Key: <
 INVALID_KEY = "The API key is not valid."
 
 
-def error(message, status):
-    response = jsonify({"error": message})
-    response.status_code = status
-    return response
+error = error_body
 
 
 @bp.before_request
