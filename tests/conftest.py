@@ -101,9 +101,15 @@ def database_url(tmp_path_factory):
 
 
 def empty_database():
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]  # dependants first
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE makes every table a
+        # new file and syncs it to disk (0.1-0.2 s a test, where DELETE takes 2-10 ms).
+        # The id sequences restart, as TRUNCATE's RESTART IDENTITY would.
+        with_ids = [t.name for t in reversed(db.metadata.sorted_tables) if "id" in t.c]
+        db.session.connection().exec_driver_sql("; ".join(
+            [f"DELETE FROM {name}" for name in tables]
+            + [f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), 1, false)" for name in with_ids]))
     else:
         for name in tables:
             db.session.execute(text(f"DELETE FROM {name}"))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import BigInteger, Date, and_, case, func, literal, or_, select, union_all
 
 from spendsense import money
 from spendsense.extensions import db
@@ -230,7 +230,8 @@ def _placed(months, where, *, limit, offset):
     through = func.sum(months.c.n).over(order_by=months.c.month.desc(), rows=(None, 0))
     running = select(months.c.month, (through - months.c.n).label("before"), through.label("through"),
                      func.sum(months.c.n).over().label("total")).subquery("running")
-    holds = running.c.through > offset
+    # BIGINT: a page number a client makes up can put the offset past INTEGER.
+    holds = running.c.through > literal(offset, BigInteger())
     total, month, before = db.session.execute(select(
         func.coalesce(func.max(running.c.total), 0), func.max(case((holds, running.c.month))),
         func.min(case((holds, running.c.before))))).one()
