@@ -26,13 +26,14 @@ def _label(field, label):
     return label or field.replace("_", " ").capitalize()
 
 
-def text(value, field, *, max_length, required=False, label=None):
-    """Strip and check a piece of text; empty becomes None unless required."""
+def text(value, field, *, max_length, required=False, label=None, strip=True):
+    """Strip and check a piece of text; empty (or only spaces) becomes None unless
+    required. ``strip=False`` keeps the spaces around the text as they are."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise Invalid.field(field, f"{_label(field, label)} must be text.")
-    value = value.strip()
+    value = value.strip() if strip or not value.strip() else value
     if not value:
         if required:
             raise Invalid.field(field, f"{_label(field, label)} is required.")

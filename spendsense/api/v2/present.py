@@ -40,7 +40,7 @@ def _base_rate(currency, base_currency, day):
         return None
 
 
-def _in_base(balance, currency, *, today, base_currency):
+def in_base(balance, currency, *, today, base_currency):
     """(balance in the base currency, rate used): the balance itself and no rate when the
     currencies agree (the spec's rate is null then), neither when there is no rate."""
     if currency == base_currency:
@@ -62,11 +62,11 @@ def transaction_account(account, institution_row, *, today: date, base_currency:
     converted at the day's reference rate, when the offline rates have one.
     """
     balance = money.from_minor(account.balance, account.currency)
-    in_base, rate = _in_base(balance, account.currency, today=today, base_currency=base_currency)
+    converted, rate = in_base(balance, account.currency, today=today, base_currency=base_currency)
     return TransactionAccount(
         id=account.id, name=account.name, currency_code=account.currency, type=account.type,
         current_balance=balance, current_balance_date=today,
-        current_balance_in_base_currency=in_base, current_balance_exchange_rate=rate,
+        current_balance_in_base_currency=converted, current_balance_exchange_rate=rate,
         starting_balance=money.from_minor(account.opening_balance, account.currency),
         starting_balance_date=account.opening_date,
         institution=institution(institution_row) if institution_row is not None else None,

@@ -46,7 +46,8 @@ ORDER = (Transaction.occurred_at.desc(), Transaction.id.desc())
 COLUMNS = (Transaction.id, Transaction.account_id, Transaction.category_id, Transaction.amount,
            Transaction.occurred_at, Transaction.payee, Transaction.original_payee, Transaction.description,
            Transaction.memo, Transaction.cheque_number, Transaction.status, Transaction.needs_review,
-           Transaction.transfer_id, Transaction.source, Transaction.created_at, Transaction.updated_at)
+           Transaction.transfer_id, Transaction.source, Transaction.foreign_amount, Transaction.foreign_currency,
+           Transaction.created_at, Transaction.updated_at)
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,14 @@ def check_kind(category, minor):
                                         "an expense category.")
 
 
+# Importers find their rows again by memo or cheque number (COMPAT.md §4): kept exactly
+# as sent, spaces and all.
+VERBATIM_FIELDS = {"memo", "cheque_number"}
+
+
 def clean_text(values):
-    """The text fields of ``values`` (a mapping) stripped and checked."""
-    return {field: validation.text(values[field], field, max_length=limit)
+    """The text fields of ``values`` (a mapping) checked; all but VERBATIM_FIELDS stripped."""
+    return {field: validation.text(values[field], field, max_length=limit, strip=field not in VERBATIM_FIELDS)
             for field, limit in TEXT_FIELDS.items() if field in values}
 
 

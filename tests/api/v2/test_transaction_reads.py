@@ -1,10 +1,13 @@
 """/transactions/{id}: one transaction as every v2 read writes it, and nobody else's."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from spendsense import money
+from spendsense.services import exchange
 from tests.api.v2.helpers import decimal_json, error_of, no_nulls
 from tests.api.v2.transaction_data import make_book
 from tests.factories import delete_transaction
@@ -62,7 +65,9 @@ def test_money_has_the_currencys_decimals(v2, book):
     assert re.search(r'"amount":\s*-1500[,}]', raw), raw
     assert re.search(r'"closing_balance":\s*8500[,}]', raw), raw
     assert sushi["transaction_account"]["currency_code"] == "jpy"
-    assert "amount_in_base_currency" not in sushi  # JPY is not alice's base currency
+    # JPY is not alice's base currency: converted at the reference rate of the row's day.
+    rate = exchange.rate("JPY", "EUR", date.fromisoformat(sushi["date"]))[0]
+    assert sushi["amount_in_base_currency"] == money.quantize(Decimal(-1500) * rate, "EUR")
     souk, raw = _get(v2, book.rows["souk"])
     assert re.search(r'"amount":\s*-1\.125[,}]', raw), raw
     assert souk["closing_balance"] == Decimal("-1.125")

@@ -369,3 +369,18 @@ def test_a_writes_cost_does_not_grow_with_the_history(v2, ledger, account, groce
     small = writes("first")
     history(60)
     assert writes("second") == small
+
+
+def test_memo_and_cheque_number_are_kept_exactly_as_sent(v2, account):
+    body = v2.post(f"/transaction_accounts/{account}/transactions", json={
+        "payee": "CARD4083 ST MARTINS", "amount": -34.6, "date": "2024-09-01", "memo": " POS 1234  ",
+        "cheque_number": "000123 "}).get_json()
+    assert (body["memo"], body["cheque_number"]) == (" POS 1234  ", "000123 ")
+    assert "memo" not in v2.put(f"/transactions/{body['id']}", json={"memo": "   "}).get_json()
+
+
+def test_original_payee_is_the_payee_a_transaction_was_created_with(v2, account):
+    created = v2.post(f"/transaction_accounts/{account}/transactions", json={
+        "payee": "CARD4083 ST MARTINS", "amount": -1, "date": "2024-09-01"}).get_json()
+    changed = v2.put(f"/transactions/{created['id']}", json={"payee": "St Martins"}).get_json()
+    assert (changed["payee"], changed["original_payee"]) == ("St Martins", "CARD4083 ST MARTINS")

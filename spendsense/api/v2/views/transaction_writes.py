@@ -41,7 +41,10 @@ def create_transaction(id, body):
     cmd = NewTransaction(
         amount=body.amount, account_id=id, occurred_at=datetime.combine(body.date, time.min),
         payee=body.payee, description=body.note, memo=body.memo, cheque_number=body.cheque_number,
-        labels=body.labels, category_id=body.category_id, needs_review=body.needs_review, source=SOURCE)
+        labels=body.labels, category_id=body.category_id, needs_review=body.needs_review, source=SOURCE,
+        # PocketSmith's original_payee is "the payee the transaction was created with":
+        # kept when the payee is edited later.
+        original_payee=body.payee)
     txn = lookup.in_body(lambda: transactions.record(ledger_id, cmd))
     return answer(ledger_id, txn.id)
 

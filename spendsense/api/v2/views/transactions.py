@@ -62,13 +62,21 @@ def _model(row, listed, held, category, as_of):
         upload_source=UPLOAD_SOURCES.get(row.source, row.source), category=category,
         closing_balance=money.from_minor(listed.closing[row.id], currency),
         cheque_number=row.cheque_number, memo=row.memo, amount=amount,
-        amount_in_base_currency=amount if currency == as_of.base_currency else None,
+        amount_in_base_currency=_in_base(row, amount, currency, as_of.base_currency),
         type="debit" if row.amount < 0 else "credit",
         is_transfer=row.transfer_id is not None or bool(category is not None and category.is_transfer),
         needs_review=row.needs_review, status=row.status, note=row.description,
         labels=listed.labels.get(row.id, []), transaction_account=held,
         created_at=row.created_at, updated_at=row.updated_at,
     )
+
+
+def _in_base(row, amount, currency, base_currency):
+    """The amount in the base currency: as typed, when it was typed in that currency and
+    converted into the account's; else at the reference rate of the row's day."""
+    if row.foreign_currency == base_currency and row.foreign_amount is not None:
+        return money.from_minor(row.foreign_amount, base_currency)
+    return present.in_base(amount, currency, today=row.occurred_at.date(), base_currency=base_currency)[0]
 
 
 def answer(ledger_id, txn_id) -> Transaction:
