@@ -162,8 +162,10 @@ def test_update_account(v2, ledger):
     assert response.status_code == 200, response.get_json()
     body = decimal_json(response)
     check_account(body)
+    # A cash account is said as "bank", which the official client knows; it stays cash.
     assert (body["title"], body["currency_code"], body["type"], body["is_net_worth"]) == \
-        ("Purse", "gbp", "cash", False)
+        ("Purse", "gbp", "bank", False)
+    assert accounts.get_account(ledger, account.id).type == "cash"
     assert body["current_balance"] == Decimal("5.00")
     # Fields not sent stay as they are.
     body = v2.put(f"/accounts/{account.id}", json={"type": "bank"}).get_json()
@@ -291,3 +293,11 @@ def test_openapi_describes_the_account_routes(client):
     assert "get" in paths["/institutions/{id}/accounts"]
     assert "201" in paths["/users/{id}/accounts"]["post"]["responses"]
     assert "204" in paths["/accounts/{id}"]["delete"]["responses"]
+
+
+@pytest.mark.parametrize(("stored", "said"), [("cash", "bank"), ("insurance", "property"), ("other_asset", "property"),
+                                              ("credits", "credits"), ("other_liability", "other_liability")])
+def test_answers_name_only_the_types_the_official_client_accepts(v2, user, ledger, stored, said):
+    accounts.create_account(ledger, "Kept", currency="EUR", type=stored)
+    listed = v2.get(f"/users/{user.id}/accounts").get_json()
+    assert [(a["type"], a["primary_transaction_account"]["type"]) for a in listed] == [(said, said)]

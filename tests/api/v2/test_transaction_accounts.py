@@ -33,8 +33,8 @@ def check_held(body):
     assert body["currency_code"] == body["currency_code"].lower()
     for stamp in ("created_at", "updated_at"):
         assert body[stamp].endswith("Z") and len(body[stamp]) == 20
-    assert body["type"] in ("bank", "credits", "cash", "stocks", "mortgage", "loans", "vehicle", "property",
-                            "insurance", "other_asset", "other_liability")
+    assert body["type"] in ("bank", "credits", "stocks", "mortgage", "loans", "vehicle", "property",
+                            "other_liability")
 
 
 def test_get_transaction_account(v2, cheque, bank):

@@ -28,6 +28,13 @@ from spendsense.services.errors import Invalid
 
 AccountType = Literal["bank", "credits", "cash", "stocks", "mortgage", "loans", "vehicle", "property",
                       "insurance", "other_asset", "other_liability"]
+# What answers say: the types the official client accepts (COMPAT.md §4). It refuses
+# every account list holding one other type, so the three it lacks are said as the
+# nearest one it knows; the account keeps its own type (the web UI and v1 show it).
+AS_CLIENTS_KNOW = {"cash": "bank", "insurance": "property", "other_asset": "property"}
+AccountTypeOut = Annotated[
+    Literal["bank", "credits", "stocks", "mortgage", "loans", "vehicle", "property", "other_liability"],
+    BeforeValidator(lambda value: AS_CLIENTS_KNOW.get(value, value))]
 
 
 class Institution(Out):
@@ -43,7 +50,7 @@ class TransactionAccount(Out):
     name: str
     number: str | None = None
     currency_code: CurrencyOut
-    type: AccountType
+    type: AccountTypeOut
     current_balance: Money
     current_balance_date: Day
     current_balance_in_base_currency: Money | None = None
@@ -59,7 +66,7 @@ class Account(Out):
     id: int
     title: str
     currency_code: CurrencyOut
-    type: AccountType
+    type: AccountTypeOut
     is_net_worth: bool
     primary_transaction_account: TransactionAccount
     transaction_accounts: list[TransactionAccount]
