@@ -5,6 +5,8 @@ from collections.abc import Mapping
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from spendsense.config import DEV_SECRET_KEY, config_class_from_env, normalise_database_url
 from spendsense.extensions import csrf, db, limiter, login_manager, migrate
@@ -53,6 +55,10 @@ def _load_config(app, config):
                                                    **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
+class AsciiIntegerConverter(IntegerConverter):
+    regex = r"[0-9]+"
+
+
 def create_app(config=None):
     """Build the app: config -> extensions -> blueprints -> errors -> cli.
 
@@ -68,6 +74,15 @@ def create_app(config=None):
     app.session_interface = SessionInterface()
     # "/api/v1/token/check" and "/api/v1/token/check/" reach the same view, no redirect.
     app.url_map.strict_slashes = False
+    # <int:id> matches ASCII digits only: werkzeug's own takes "１" (full-width) as 1,
+    # a second spelling of every id.
+    app.url_map.converters["int"] = AsciiIntegerConverter
+    proxies = app.config.get("PROXY_COUNT") or 0
+    if proxies:
+        # Behind a reverse proxy, absolute links (v2's Link header, attachment URLs,
+        # redirects) must use the scheme and host the client used, not the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies,
+                                x_prefix=proxies)
 
     from spendsense import timing
 

@@ -39,6 +39,8 @@ class Config:
     # create_app adds pool_pre_ping for servers (not for SQLite files).
     SQLALCHEMY_ENGINE_OPTIONS = {}
     SQLITE_BUSY_TIMEOUT_MS = int(_env("SPENDSENSE_SQLITE_BUSY_TIMEOUT_MS", "30000"))
+    # How many reverse proxies in front of the app set X-Forwarded-* (0: trust none).
+    PROXY_COUNT = int(_env("SPENDSENSE_PROXY_COUNT", "0"))
 
     DEFAULT_CURRENCY = _env("SPENDSENSE_DEFAULT_CURRENCY", "EUR").upper()
     DEFAULT_TIMEZONE = _env("SPENDSENSE_DEFAULT_TIMEZONE", "UTC")

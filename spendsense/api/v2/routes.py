@@ -131,9 +131,8 @@ def read_body(model):
 
 def _json_object():
     """The body as a JSON object; an empty body is {} (every v2 body field is optional
-    or checked by its model). A form-encoded body is read too: some scripts post forms."""
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return request.form.to_dict()
+    or checked by its model). v2 bodies are JSON whatever the Content-Type says: a form
+    could not carry a number or a list."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
@@ -150,7 +149,9 @@ def _json_object():
 
 def respond(result, adapter, status):
     if adapter is None or result is None:
-        return current_app.response_class(status=204)
+        response = current_app.response_class(status=204)
+        del response.headers["Content-Type"]  # no body, so no type of one
+        return response
     headers = {}
     if isinstance(result, Paged):
         headers, result = result.headers, result.rows

@@ -97,3 +97,26 @@ def test_openapi_document_lists_the_operations(client):
     assert "get" in document["paths"]["/me"]
     assert document["paths"]["/users/{id}"]["put"]["requestBody"]
     assert "User" in document["components"]["schemas"]
+
+
+def test_ids_are_ascii_digits_only(v2, user):
+    error_of(v2.get("/users/%EF%BC%91"), 404)  # a full-width "１" is no id
+
+
+def test_a_delete_answers_204_without_a_body_type(v2, user):
+    created = v2.post(f"/users/{user.id}/institutions", json={"title": "Bank", "currency_code": "eur"}).get_json()
+    response = v2.delete(f"/institutions/{created['id']}")
+    assert response.status_code == 204 and response.get_data() == b""
+    assert "Content-Type" not in response.headers
+
+
+@pytest.mark.parametrize(("proxies", "base"), [(1, "https://fin.example.org"), (0, "http://localhost")])
+def test_links_behind_a_reverse_proxy_use_the_address_the_client_used(database_url, user, token, proxies, base):
+    from tests.conftest import make_app
+
+    app = make_app(database_url, PROXY_COUNT=proxies)
+    with app.app_context():
+        response = app.test_client().get(f"/v2/users/{user.id}/transactions", headers={
+            "X-Developer-Key": token, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "fin.example.org"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.headers["Link"].startswith(f"<{base}/v2/users/{user.id}/transactions?")
