@@ -245,6 +245,18 @@ def delete_account(ledger_id, account_id, *, delete_transactions=False):
     return account
 
 
+def delete_institution_and_accounts(ledger_id, institution_id):
+    """Delete an institution "and all data within" (PocketSmith's DELETE without a
+    merge): its live accounts and their transactions too, in one database transaction."""
+    with write_transaction() as session:
+        institution_id = institutions.get_institution(ledger_id, institution_id).id
+        account_ids = session.scalars(owned(Account, ledger_id).with_only_columns(Account.id)
+                                      .where(Account.institution_id == institution_id)).all()
+        for account_id in account_ids:
+            delete_account(ledger_id, account_id, delete_transactions=True)
+        institutions.delete_institution(ledger_id, institution_id)
+
+
 def count_transactions(account_id):
     return db.session.scalar(select(func.count()).select_from(Transaction).where(
         Transaction.account_id == account_id, Transaction.deleted_at.is_(None)))

@@ -4,9 +4,9 @@
 import pytest
 
 from spendsense.extensions import db
-from spendsense.models import Account
 from spendsense.services.ledger import accounts, institutions
 from spendsense.services.scope import ledger_for
+from tests import factories
 from tests.api.v2.helpers import error_of, no_nulls
 
 HUGE = "99999999999999999999"
@@ -92,14 +92,18 @@ def test_malformed_body_is_422(v2, user, bank):
     error_of(v2.put(f"/institutions/{bank.id}", data="[]", content_type="application/json"), 422)
 
 
-def test_delete_leaves_the_accounts_without_an_institution(v2, ledger, bank):
+def test_delete_takes_all_data_within_it(v2, ledger, bank):
+    """The spec: "Deletes an institution and all data within" (a merge keeps it)."""
     bank_id = bank.id
     account = accounts.create_account(ledger, "Cheque", institution_id=bank_id)
+    other = accounts.create_account(ledger, "Elsewhere")
+    txn = factories.create_transaction(ledger, account_id=account.id, amount="-5")
     response = v2.delete(f"/institutions/{bank_id}")
     assert response.status_code == 204 and response.get_data() == b""
     error_of(v2.get(f"/institutions/{bank_id}"), 404)
-    assert db.session.get(Account, account.id).institution_id is None
-    assert "institution" not in v2.get(f"/transaction_accounts/{account.id}").get_json()
+    error_of(v2.get(f"/accounts/{account.id}"), 404)
+    error_of(v2.get(f"/transactions/{txn.id}"), 404)
+    assert v2.get(f"/accounts/{other.id}").status_code == 200
 
 
 def test_delete_merging_into_another_moves_the_accounts(v2, ledger, bank):

@@ -9,7 +9,7 @@ from spendsense.api.v2.schemas.accounts import (
     InstitutionNew,
 )
 from spendsense.models import Institution as InstitutionRow
-from spendsense.services.ledger import institutions
+from spendsense.services.ledger import accounts, institutions
 
 TAG = "Institutions"
 
@@ -31,12 +31,15 @@ def update_institution(id, body):
 
 @operation("DELETE", "/institutions/<int:id>", summary="Delete institution", tag=TAG,
            query=InstitutionDeletion, errors=(400, 401, 403, 404, 422),
-           description="The institution's accounts move to `merge_into_institution_id` when given "
-                       "(an institution of the caller's; another is 422), else they keep no institution. "
-                       "No account is deleted.")
+           description="Deletes the institution and all data within: its accounts and their "
+                       "transactions. With `merge_into_institution_id` (an institution of the caller's; "
+                       "another is 422) its accounts move there instead and nothing else is lost.")
 def delete_institution(id, query):
     institution = lookup.owned(InstitutionRow, id, "Institution")
     ledger_id = lookup.ledger_id(write=True)
+    if query.merge_into_institution_id is None:
+        accounts.delete_institution_and_accounts(ledger_id, institution.id)
+        return
     lookup.in_body(lambda: institutions.delete_institution(
         ledger_id, institution.id, merge_into=query.merge_into_institution_id))
 
