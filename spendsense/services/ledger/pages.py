@@ -17,14 +17,11 @@ with their institutions, the location, the rows, their labels, their categories 
 the closing balances (running.py).
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import BigInteger, Date, case, func, literal, select, union_all
 
-from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import (
     Account,
@@ -36,12 +33,12 @@ from spendsense.models import (
     transaction_labels,
 )
 from spendsense.services.errors import NotFound
+from spendsense.services.ledger import search
 from spendsense.services.ledger.running import closing_balances, month_start, next_month
 from spendsense.services.validation import is_row_id
 
 NOT_FOUND = "Transaction not found"
 # A search that reads as an amount ("12.50", "-12.5") also matches that amount.
-AMOUNT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 ORDER = (Transaction.occurred_at.desc(), Transaction.id.desc())
 COLUMNS = (Transaction.id, Transaction.account_id, Transaction.category_id, Transaction.amount,
            Transaction.occurred_at, Transaction.payee, Transaction.original_payee, Transaction.description,
@@ -90,7 +87,7 @@ def page(ledger_id, filters, *, limit, offset, account_id=None):
         raise NotFound("Account not found")
     if filters.start is not None and filters.end is not None and filters.start > filters.end:
         return _complete(Listed(rows=[]), accounts)
-    where = [*_scope(ledger_id, account_id), *_conditions(filters, accounts)]
+    where = [*_scope(ledger_id, account_id), *_conditions(ledger_id, filters, accounts)]
     if filters.dates_only:
         months = _month_counts(ledger_id, account_id, filters)
     else:
@@ -133,7 +130,7 @@ def _date_range(filters):
     return where
 
 
-def _conditions(filters, accounts):
+def _conditions(ledger_id, filters, accounts):
     where = _date_range(filters)
     if filters.updated_since is not None:
         where.append(Transaction.updated_at >= filters.updated_since)
@@ -148,33 +145,8 @@ def _conditions(filters, accounts):
     if filters.category_ids:
         where.append(Transaction.category_id.in_(filters.category_ids))
     if filters.search:
-        where.append(_search(filters.search, accounts))
+        where.append(search.matching(ledger_id, filters.search, accounts))
     return where
-
-
-def _search(text, accounts):
-    """Payee, note or memo containing ``text`` (ASCII letters in any case), or, when
-    ``text`` reads as a number, an amount equal to it: signed, it matches that sign
-    only; unsigned, either (a list shows a debit of 12.50 as -12.50)."""
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    # SQLite's LIKE ignores the case of ASCII letters by itself, as fast again as
-    # lower(column) LIKE (which folds no more); PostgreSQL's ILIKE folds every letter.
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
-    matches = [column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
-               for column in (Transaction.payee, Transaction.description, Transaction.memo)]
-    text = text.strip()
-    if AMOUNT.fullmatch(text):
-        number = Decimal(text)
-        signs = (1,) if text[0] in "+-" else (1, -1)
-        by_places = {}
-        for account, _institution in accounts.values():
-            by_places.setdefault(money.places(account.currency), []).append(account.id)
-        for places, account_ids in sorted(by_places.items()):
-            minor = number.scaleb(places)
-            if minor == minor.to_integral_value() and minor.adjusted() < 18:
-                matches.append(and_(Transaction.account_id.in_(account_ids),
-                                    Transaction.amount.in_(sorted({sign * int(minor) for sign in signs}))))
-    return or_(*matches)
 
 
 def _month_windows(filters):

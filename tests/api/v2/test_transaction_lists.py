@@ -218,3 +218,27 @@ def test_statements_do_not_grow_with_the_page(v2, ledger, user, book):
     assert [count(path) for path in paths] == few
     assert [count(path.replace("per_page=100", "per_page=10&page=2")) for path in paths] == few
     assert few[0] == 7  # the key, the accounts, the location, the rows, labels, categories, closing balances
+
+
+def test_search_matches_account_category_labels_and_date_as_the_spec_says(v2, user, ledger):
+    from spendsense.services.ledger import accounts
+
+    cheque = accounts.create_account(ledger, "Cheque account", currency="EUR")
+    savings = accounts.create_account(ledger, "Savings", currency="EUR")
+    dining = categories.create_category(ledger, "Dining out", "🍽️", "spent")
+    create_transaction(ledger, account_id=cheque.id, amount="-1", payee="a", occurred_at="2024-03-05T10:00:00")
+    create_transaction(ledger, account_id=savings.id, amount="-2", payee="b", category_id=dining.id,
+                       occurred_at="2024-03-06T10:00:00")
+    create_transaction(ledger, account_id=savings.id, amount="-3", payee="c", labels=("holiday",),
+                       occurred_at="2024-03-07T10:00:00")
+    db.session.commit()
+
+    def payees(text):
+        listed = v2.get(f"/users/{user.id}/transactions", query_string={"search": text}).get_json()
+        return sorted(item["payee"] for item in listed)
+
+    assert payees("cheque") == ["a"]  # the account's name
+    assert payees("DINING") == ["b"]  # the category's title, any case
+    assert payees("holi") == ["c"]  # a label
+    assert payees("2024-03-06") == ["b"]  # the date
+    assert payees("2024-02-30") == []  # no such day: text only
