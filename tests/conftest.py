@@ -132,6 +132,13 @@ def app(database_url):
 
 
 @pytest.fixture
+def attachment_folder(app, tmp_path):
+    """Attached files go to a folder of the test's own."""
+    app.config["ATTACHMENT_FOLDER"] = str(tmp_path / "files")
+    return tmp_path / "files"
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

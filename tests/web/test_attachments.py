@@ -2,7 +2,6 @@
 list; nobody else's files, by page or by link."""
 
 import io
-import os
 import re
 from html import unescape
 
@@ -13,29 +12,20 @@ from sqlalchemy import func, select
 from spendsense.extensions import db
 from spendsense.models import Attachment
 from spendsense.services.ledger import accounts, attachments
-from tests import factories
+from tests import factories, files
 from tests.conftest import PASSWORD, make_app
+from tests.files import EXE, PDF, stored
 from tests.statements import recorded
 from tests.web.helpers import at, csrf_token, field_errors, fresh, row_ids, text
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
-
 
 @pytest.fixture(autouse=True)
-def folder(app, tmp_path):
-    app.config["ATTACHMENT_FOLDER"] = str(tmp_path / "files")
-    return tmp_path / "files"
-
-
-def stored(folder):
-    return sorted(name for _root, _dirs, names in os.walk(folder) for name in names)
+def folder(attachment_folder):
+    return attachment_folder
 
 
 def png(size=(900, 600), color=(30, 160, 90)):
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "PNG")
-    return out.getvalue()
+    return files.png(size, color)
 
 
 @pytest.fixture

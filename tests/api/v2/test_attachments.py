@@ -4,7 +4,6 @@ that serve the file to its owner only; 401/403/404/422."""
 
 import base64
 import io
-import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,27 +18,13 @@ from spendsense.services.ledger import accounts, attachments
 from spendsense.services.scope import ledger_for
 from tests import factories
 from tests.api.v2.helpers import error_of, no_nulls
+from tests.files import EXE, PDF, png, stored
 from tests.statements import recorded
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 
 
 @pytest.fixture(autouse=True)
-def folder(app, tmp_path):
-    """Every file of these tests goes to a folder of the test's own."""
-    app.config["ATTACHMENT_FOLDER"] = str(tmp_path / "files")
-    return tmp_path / "files"
-
-
-def stored(folder):
-    return sorted(name for _root, _dirs, names in os.walk(folder) for name in names)
-
-
-def png(size=(40, 20), color=(20, 120, 220)):
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "PNG")
-    return out.getvalue()
+def folder(attachment_folder):
+    return attachment_folder
 
 
 def b64(data):

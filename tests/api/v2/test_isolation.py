@@ -5,25 +5,18 @@ parameters name a resource this file knows how to make.
 """
 
 import base64
-import io
 
 import pytest
-from PIL import Image
 from sqlalchemy import func, select
 
 from spendsense.api.v2.routes import registry
 from spendsense.extensions import db
 from spendsense.models import Account, Category, CategoryRule, Institution, Transaction
 from tests.api.v2.helpers import error_of
+from tests.files import png
 
 
-def _png():
-    image = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(image, "PNG")
-    return base64.b64encode(image.getvalue()).decode()
-
-
-PNG = _png()
+PNG = base64.b64encode(png()).decode()
 
 # A body each write would accept from alice, so that bob's 403/404 is about whose
 # the row is, not about a malformed body.
