@@ -15,7 +15,6 @@ from spendsense.models import Account, Category, CategoryRule, Institution, Tran
 from tests.api.v2.helpers import error_of
 from tests.files import png
 
-
 PNG = base64.b64encode(png()).decode()
 
 # A body each write would accept from alice, so that bob's 403/404 is about whose
