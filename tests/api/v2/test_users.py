@@ -2,6 +2,7 @@
 
 import pytest
 
+from spendsense.extensions import db
 from tests.api.v2.helpers import error_of, no_nulls
 
 
@@ -115,8 +116,10 @@ def test_links_behind_a_reverse_proxy_use_the_address_the_client_used(database_u
     from tests.conftest import make_app
 
     app = make_app(database_url, PROXY_COUNT=proxies)
+    response = app.test_client().get(f"/v2/users/{user.id}/transactions", headers={
+        "X-Developer-Key": token, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "fin.example.org"})
     with app.app_context():
-        response = app.test_client().get(f"/v2/users/{user.id}/transactions", headers={
-            "X-Developer-Key": token, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "fin.example.org"})
+        db.session.remove()
+        db.engine.dispose()
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.headers["Link"].startswith(f"<{base}/v2/users/{user.id}/transactions?")
