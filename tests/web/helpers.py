@@ -2,6 +2,7 @@
 
 import json
 import re
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from html import unescape
@@ -189,3 +190,22 @@ def at(day, hour=12, minute=0):
 def assert_consistent():
     fresh()
     assert balances.recompute(db.session) == []
+
+
+@contextmanager
+def csrf_protected(database_url, username="alice", **overrides):
+    """A browser logged in as ``username`` to a second app with CSRF protection on, as
+    in production (the suite's app has it off); the app's connections close after."""
+    from tests.conftest import PASSWORD, make_app
+
+    protected = make_app(database_url, WTF_CSRF_ENABLED=True, **overrides)
+    browser = protected.test_client()
+    token = csrf_token(text(browser.get("/login")))
+    response = browser.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, "the login failed"
+    try:
+        yield browser
+    finally:
+        with protected.app_context():
+            db.session.remove()
+            db.engine.dispose()

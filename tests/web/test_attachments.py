@@ -13,10 +13,9 @@ from spendsense.extensions import db
 from spendsense.models import Attachment
 from spendsense.services.ledger import accounts, attachments
 from tests import factories, files
-from tests.conftest import PASSWORD, make_app
 from tests.files import EXE, PDF, stored
 from tests.statements import recorded
-from tests.web.helpers import at, csrf_token, field_errors, fresh, row_ids, text
+from tests.web.helpers import at, csrf_protected, csrf_token, field_errors, fresh, row_ids, text
 
 
 @pytest.fixture(autouse=True)
@@ -227,15 +226,8 @@ def test_one_attachment_is_one_attachment(logged_in, txn):
 @pytest.fixture
 def protected(app, database_url, folder, user):
     """alice in a browser of an app with CSRF protection on, as in production."""
-    guarded = make_app(database_url, WTF_CSRF_ENABLED=True, ATTACHMENT_FOLDER=str(folder))
-    browser = guarded.test_client()
-    token = csrf_token(text(browser.get("/login")))
-    assert browser.post("/login", data={"username": "alice", "password": PASSWORD,
-                                        "csrf_token": token}).status_code == 302
-    yield browser
-    with guarded.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with csrf_protected(database_url, ATTACHMENT_FOLDER=str(folder)) as browser:
+        yield browser
 
 
 def test_attach_and_remove_need_the_pages_csrf_token(protected, txn, folder):

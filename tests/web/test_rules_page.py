@@ -10,8 +10,7 @@ from spendsense.extensions import db
 from spendsense.models import CategoryRule, Transaction
 from spendsense.services.ledger import accounts, categories, rules
 from tests import factories
-from tests.conftest import PASSWORD, make_app
-from tests.web.helpers import csrf_token, field_errors, fresh, system_category, text
+from tests.web.helpers import csrf_protected, csrf_token, field_errors, fresh, system_category, text
 
 
 def listed(html):
@@ -236,15 +235,8 @@ def test_login_required(client):
 
 @pytest.fixture
 def csrf_browser(app, database_url, user):
-    protected = make_app(database_url, WTF_CSRF_ENABLED=True)
-    browser = protected.test_client()
-    token = csrf_token(text(browser.get("/login")))
-    assert browser.post("/login", data={"username": "alice", "password": PASSWORD,
-                                        "csrf_token": token}).status_code == 302
-    yield browser
-    with protected.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with csrf_protected(database_url) as browser:
+        yield browser
 
 
 def test_every_post_needs_the_csrf_token(csrf_browser, ledger, supermarket):

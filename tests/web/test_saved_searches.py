@@ -12,9 +12,8 @@ from spendsense.extensions import db
 from spendsense.models import SavedSearch
 from spendsense.services.ledger import searches
 from tests import factories
-from tests.conftest import PASSWORD, make_app
 from tests.statements import recorded
-from tests.web.helpers import at, csrf_token, fresh, row_ids, text
+from tests.web.helpers import at, csrf_protected, csrf_token, fresh, row_ids, text
 
 
 def add(ledger, account, amount, day, description):
@@ -211,15 +210,8 @@ def test_logged_out_is_sent_to_log_in(client, alices):
 @pytest.fixture
 def alice_browser(app, database_url, user):
     """alice in an app with CSRF protection on, as in production."""
-    protected = make_app(database_url, WTF_CSRF_ENABLED=True)
-    browser = protected.test_client()
-    token = csrf_token(text(browser.get("/login")))
-    assert browser.post("/login", data={"username": "alice", "password": PASSWORD,
-                                        "csrf_token": token}).status_code == 302
-    yield browser
-    with protected.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with csrf_protected(database_url) as browser:
+        yield browser
 
 
 def test_every_post_needs_the_pages_csrf_token(alice_browser, alices):
