@@ -31,6 +31,16 @@ class Attachment(TimestampMixin, db.Model):
     large_digest = db.Column(db.String(DIGEST_LENGTH), index=True)
     thumb_digest = db.Column(db.String(DIGEST_LENGTH), index=True)
 
+    def variant_digest(self, variant):
+        """The digest of one of its files (services/files/links.VARIANTS); None when it
+        has no such preview."""
+        return {"original": self.digest, "large": self.large_digest, "thumb": self.thumb_digest}.get(variant)
+
+    @property
+    def digests(self):
+        """The digests of every file it names."""
+        return {digest for digest in (self.digest, self.large_digest, self.thumb_digest) if digest}
+
 
 attachment_transactions = db.Table(
     "attachment_transactions",

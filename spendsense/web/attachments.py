@@ -40,8 +40,8 @@ class AttachmentForm(FlaskForm):
 
 def file_url(row, user_id, variant="original"):
     """The absolute signed link to one of the attachment's files for this user."""
-    digest = {"original": row.digest, "large": row.large_digest, "thumb": row.thumb_digest}[variant]
-    token = links.token(links.Link(attachment_id=row.id, user_id=user_id, variant=variant, digest=digest))
+    token = links.token(links.Link(attachment_id=row.id, user_id=user_id, variant=variant,
+                                   digest=row.variant_digest(variant)))
     return url_for("web.attachment_file", token=token, _external=True)
 
 

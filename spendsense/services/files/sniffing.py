@@ -23,23 +23,28 @@ class FileType:
     description: str
     # Browsers show it safely in the page (images); anything else is sent as a download.
     inline: bool = False
-    # Pillow reads it, so it gets a large preview and a thumbnail.
-    previewable: bool = False
+    # Pillow's name for its format when Pillow reads it, so it gets a large preview and
+    # a thumbnail (services/files/thumbnails.py).
+    pillow_format: str | None = None
+
+    @property
+    def previewable(self):
+        return self.pillow_format is not None
 
     @property
     def kind(self):
         return "image" if self.content_type.startswith("image/") else "document"
 
 
-PNG = FileType("image/png", "png", "PNG", "PNG image", inline=True, previewable=True)
-JPEG = FileType("image/jpeg", "jpg", "JPEG", "JPEG image", inline=True, previewable=True)
+PNG = FileType("image/png", "png", "PNG", "PNG image", inline=True, pillow_format="PNG")
+JPEG = FileType("image/jpeg", "jpg", "JPEG", "JPEG image", inline=True, pillow_format="JPEG")
 TEXT = FileType("text/plain", "txt", "Text", "Plain text")
 CSV = FileType("text/csv", "csv", "CSV", "Comma-separated values")
 
 ALLOWED = {kind.content_type: kind for kind in (
     PNG, JPEG,
-    FileType("image/gif", "gif", "GIF", "GIF image", inline=True, previewable=True),
-    FileType("image/webp", "webp", "WebP", "WebP image", inline=True, previewable=True),
+    FileType("image/gif", "gif", "GIF", "GIF image", inline=True, pillow_format="GIF"),
+    FileType("image/webp", "webp", "WebP", "WebP image", inline=True, pillow_format="WEBP"),
     # Pillow cannot decode HEIC without a plugin: kept and served, with no previews.
     FileType("image/heic", "heic", "HEIC", "HEIC image"),
     FileType("application/pdf", "pdf", "PDF", "PDF document"),

@@ -19,8 +19,6 @@ LARGE = 1600
 THUMB = 300
 MAX_PIXELS = 50_000_000
 QUALITY = 85
-# Pillow's name for each format sniffing.py lets through as previewable.
-PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
 
 UNREADABLE = "The image could not be read; it may be damaged."
 TOO_MANY_PIXELS = f"The image is too large: at most {MAX_PIXELS // 1_000_000} megapixels."
@@ -39,7 +37,7 @@ def previews(data, kind):
     """Previews of an image the browser shows (sniffing.FileType.previewable), else None."""
     if not kind.previewable:
         return None
-    image, size = _open(data, PILLOW_FORMATS[kind.content_type])
+    image, size = _open(data, kind.pillow_format)
     # A photo turned by its EXIF orientation is previewed upright; as its own preview
     # it would rely on the viewer turning it.
     turned = image.getexif().get(ExifTags.Base.Orientation, 1) != 1

@@ -123,7 +123,10 @@ def create(ledger_id, upload, *, transaction_id=None):
     title = _title(upload.title, file_name)
     previews = thumbnails.previews(upload.data, kind)  # outside the transaction: it takes a while
     contents = [upload.data, *((previews.large, previews.thumb) if previews else ())]
-    digests = {storage.digest_of(data) for data in contents}
+    digest = storage.digest_of(upload.data)
+    large_digest, thumb_digest = ((storage.digest_of(previews.large), storage.digest_of(previews.thumb))
+                                  if previews else (None, None))
+    digests = {digest, large_digest, thumb_digest} - {None}
     store = storage.default_store()
     written = False
     try:
@@ -135,9 +138,8 @@ def create(ledger_id, upload, *, transaction_id=None):
             for data in contents:
                 store.put(data)
             row = Attachment(ledger_id=ledger_id, title=title, file_name=file_name, content_type=kind.content_type,
-                             size=len(upload.data), digest=storage.digest_of(upload.data),
-                             large_digest=storage.digest_of(previews.large) if previews else None,
-                             thumb_digest=storage.digest_of(previews.thumb) if previews else None)
+                             size=len(upload.data), digest=digest, large_digest=large_digest,
+                             thumb_digest=thumb_digest)
             db.session.add(row)
             db.session.flush()
             if transaction_id is not None:
@@ -162,7 +164,7 @@ def remove(ledger_id, attachment_id):
     attachment uses them."""
     with write_transaction():
         row = get(ledger_id, attachment_id)
-        digests = _digests(row)
+        digests = row.digests
         db.session.delete(row)  # its links go by the foreign key's ON DELETE CASCADE
     _collect(storage.default_store(), digests)
 
@@ -196,7 +198,7 @@ def unassign(ledger_id, transaction_id, attachment_id, *, delete_unused=False):
         deleted = delete_unused and db.session.execute(_LIVE_LINK.where(Attachment.id == row.id)
                                                        .limit(1)).first() is None
         if deleted:
-            digests = _digests(row)
+            digests = row.digests
             db.session.delete(row)
     if deleted:
         _collect(storage.default_store(), digests)
@@ -211,18 +213,17 @@ def download(link):
     row = db.session.scalars(
         select(Attachment).join(LedgerMember, LedgerMember.ledger_id == Attachment.ledger_id)
         .where(Attachment.id == link.attachment_id, LedgerMember.user_id == link.user_id)).first()
-    digest = {"original": row.digest, "large": row.large_digest, "thumb": row.thumb_digest}.get(
-        link.variant) if row is not None else None
+    digest = row.variant_digest(link.variant) if row is not None else None
     if digest is None or digest != link.digest:
         raise NotFound(NOT_FOUND)
-    kind = sniffing.of(row.content_type)
+    path = storage.default_store().path(digest)
     if digest != row.digest:  # a preview made by thumbnails.py
         stem = row.file_name.rpartition(".")[0] or row.file_name
-        return Download(path=storage.default_store().path(digest), content_type="image/jpeg",
-                        download_name=f"{stem}-{link.variant}.jpg", inline=True)
+        return Download(path=path, content_type="image/jpeg", download_name=f"{stem}-{link.variant}.jpg",
+                        inline=True)
+    kind = sniffing.of(row.content_type)
     name = row.file_name if sniffing.has_extension(row.file_name, kind) else f"{row.file_name}.{kind.extension}"
-    return Download(path=storage.default_store().path(digest), content_type=row.content_type,
-                    download_name=name, inline=kind.inline)
+    return Download(path=path, content_type=row.content_type, download_name=name, inline=kind.inline)
 
 
 def _file_name(value):
@@ -238,10 +239,6 @@ def _title(value, file_name):
         return title
     stem = file_name.rpartition(".")[0]
     return stem if stem.strip(".") else file_name
-
-
-def _digests(row):
-    return {digest for digest in (row.digest, row.large_digest, row.thumb_digest) if digest}
 
 
 def _hold(digests):
