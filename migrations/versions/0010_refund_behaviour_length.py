@@ -5,8 +5,6 @@ Revises: 0009
 Create Date: 2026-12-01 14:10:00
 
 """
-import warnings
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,22 +14,18 @@ branch_labels = None
 depends_on = None
 
 
-def _resize(length):
-    # On SQLite a batch rebuilds the table (its indexes, the partial one included, are
-    # made again as reflected); the servers change the column in place. Reflecting the
-    # tables categories points at reaches users, whose lower(username) index SQLAlchemy
-    # cannot reflect: that table is only read, never rebuilt, so the warning is moot.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index",
-                                sa.exc.SAWarning)
-        with op.batch_alter_table('categories') as batch:
-            batch.alter_column('refund_behaviour', type_=sa.String(length),
-                               existing_type=sa.String(30 if length == 20 else 20))
+def _resize(length, was):
+    # SQLite does not enforce a VARCHAR's length, and changing the declared one there
+    # means rebuilding the table: dropping the old one, with foreign keys on, would
+    # delete every category rule and uncategorise every transaction (ON DELETE CASCADE
+    # and SET NULL). Only the servers that check the length need the change.
+    if op.get_bind().dialect.name != 'sqlite':
+        op.alter_column('categories', 'refund_behaviour', type_=sa.String(length), existing_type=sa.String(was))
 
 
 def upgrade():
-    _resize(30)
+    _resize(30, 20)
 
 
 def downgrade():
-    _resize(20)
+    _resize(20, 30)

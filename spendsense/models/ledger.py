@@ -91,7 +91,10 @@ class Category(TimestampMixin, db.Model):
     is_transfer = db.Column(db.Boolean, nullable=False, default=False)
     is_bill = db.Column(db.Boolean, nullable=False, default=False)
     roll_up = db.Column(db.Boolean, nullable=False, default=False)
-    refund_behaviour = db.Column(db.String(30))  # "debits_are_deductions" is 21 characters
+    # "debits_are_deductions" is 21 characters. SQLite ignores a VARCHAR's length, and
+    # changing the declared one there would mean rebuilding the table, which (foreign
+    # keys on) cascades into every row that points at a category: it stays 20 there.
+    refund_behaviour = db.Column(db.String(30).with_variant(db.String(20), "sqlite"))
 
     parent = db.relationship("Category", remote_side=[id])
 

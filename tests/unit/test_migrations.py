@@ -6,12 +6,14 @@ import warnings
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.schema import CreateIndex
 
 from spendsense.extensions import db
-from spendsense.models import Category
-from spendsense.services.ledger import seed
+from spendsense.models import Category, CategoryRule, Transaction
+from spendsense.services.ledger import accounts, categories, rules, seed
+from spendsense.services.scope import ledger_for
+from tests.factories import create_transaction
 
 # SQLite cannot reflect indexes on expressions, so autogenerate skips them (with a
 # warning); test_sqlite_indexes_match_the_models compares their DDL instead.
@@ -80,3 +82,20 @@ def test_the_migration_seeds_the_system_categories(app):
     assert len(rows) == 17
     assert set(rows) == set(seed.SYSTEM_CATEGORIES)
     assert seed.seed_system_categories() == 0
+
+
+
+def test_upgrading_keeps_the_rows_that_point_at_categories(app, user):
+    """A migration that rebuilds a table on SQLite drops the old one, which with foreign
+    keys on cascades into the rows pointing at it (0010 once deleted every rule)."""
+    ledger = ledger_for(user)
+    food = categories.create_category(ledger, "Food", "🍔", "spent").id
+    rules.create_rule(ledger, food, "Shop")
+    txn = create_transaction(ledger, account_id=accounts.create_account(ledger, "Main").id, amount="-1",
+                             category_id=food).id
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0009")
+    upgrade()
+    assert db.session.scalar(select(func.count()).select_from(CategoryRule)) == 1
+    assert db.session.scalar(select(Transaction.category_id).where(Transaction.id == txn)) == food
