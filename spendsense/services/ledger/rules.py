@@ -18,8 +18,9 @@ from sqlalchemy.orm import contains_eager
 from spendsense.extensions import db
 from spendsense.models import Category, CategoryRule
 from spendsense.services import validation
-from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.errors import Invalid
 from spendsense.services.ledger.categories import get_visible
+from spendsense.services.scope import get_owned
 from spendsense.services.uow import write_transaction
 
 MAX_PATTERN = CategoryRule.__table__.c.payee_pattern.type.length
@@ -93,13 +94,7 @@ def list_rules(ledger_id, *, category_id=None):
 
 def get_rule(ledger_id, rule_id):
     """The ledger's rule with this id; NotFound for another ledger's or a missing one."""
-    if not validation.is_row_id(rule_id):
-        raise NotFound(RULE_NOT_FOUND)
-    rule = db.session.scalars(select(CategoryRule).where(CategoryRule.ledger_id == ledger_id,
-                                                         CategoryRule.id == rule_id)).first()
-    if rule is None:
-        raise NotFound(RULE_NOT_FOUND)
-    return rule
+    return get_owned(CategoryRule, ledger_id, rule_id, message=RULE_NOT_FOUND)
 
 
 def _clean(ledger_id, pattern, match, kind, *, exclude_id=None):
