@@ -329,14 +329,15 @@ def prepare_database(db_path, size, span, seed, deadline, emit):
 
 
 @contextlib.contextmanager
-def capture_selects(engine):
-    """Collects (statement, parameters) of every SELECT the engine runs inside the block."""
+def capture_selects(engine, prefixes=("SELECT",)):
+    """Collects (statement, parameters) of every SELECT the engine runs inside the block
+    (of every statement starting with one of ``prefixes``: add "WITH" for CTEs)."""
     from sqlalchemy import event
 
     captured = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(prefixes):
             captured.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", capture)

@@ -50,6 +50,7 @@ from bench_v1 import (  # noqa: E402
     Emitter,
     Server,
     Stats,
+    capture_selects,
     cleaned_up,
     load_schedule,
     log,
@@ -58,7 +59,7 @@ from bench_v1 import (  # noqa: E402
     run_threads,
 )
 from bench_v1 import parse_args as bench_parse_args  # noqa: E402
-from bench_web import SERVER_ENV, SERVER_TIMING  # noqa: E402
+from bench_web import SERVER_ENV, SERVER_TIMING, _ratio  # noqa: E402
 
 PER_PAGE = 100
 DEEP_PAGE = 1000
@@ -212,10 +213,6 @@ def run_load(sizes, servers, tokens, plans, args, deadline, emit):
     return results
 
 
-def _ratio(large, small):
-    return round(large / small, 3) if large and small else None
-
-
 def compare(sizes, results, emit):
     small, large = min(sizes), max(sizes)
     if small != large:
@@ -248,8 +245,6 @@ def compare(sizes, results, emit):
 
 def explain_reads(app, db_path, token, plan):
     """Every statement one request of each read runs (in-process): plan and solo time."""
-    from sqlalchemy import event
-
     from spendsense.extensions import db
 
     records = []
@@ -260,19 +255,10 @@ def explain_reads(app, db_path, token, plan):
             if method != "GET":
                 continue
             client.get(path, headers=headers)  # warm: the key's last-used time is written here
-            captured = []
-
-            def capture(_conn, _cursor, statement, parameters, _context, _many, captured=captured):
-                if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-                    captured.append((statement, parameters))
-
-            event.listen(db.engine, "before_cursor_execute", capture)
-            try:
+            with capture_selects(db.engine, prefixes=("SELECT", "WITH")) as captured:
                 started = time.perf_counter()
                 response = client.get(path, headers=headers)
                 elapsed = time.perf_counter() - started
-            finally:
-                event.remove(db.engine, "before_cursor_execute", capture)
             queries = plan_and_time(db_path, captured, sql_chars=300)
             records.append({"endpoint": name, "path": path, "status": response.status_code,
                             "in_process_ms": round(elapsed * 1000, 2), "statements": len(captured),
