@@ -44,10 +44,9 @@ def save_search():
     return redirect(_list_url(search.filters))
 
 
-def _describe(ledger_id, filters):
-    """The filter in words, as (what, value) pairs: "Period: This month", "Search: coffee"."""
-    accounts = dict(account_choices(ledger_id, include_archived=True))
-    categories = {str(c.id): f"{c.icon} {c.name}" for c in category_choices(ledger_id)}
+def _describe(filters, accounts, categories):
+    """The filter in words, as (what, value) pairs: "Period: This month", "Search: coffee".
+    ``accounts`` and ``categories`` name the ids: {id text: name}."""
     parts = []
     if "period" in filters:
         period = filters["period"]
@@ -74,8 +73,10 @@ def _describe(ledger_id, filters):
 def searches_page():
     ledger_id = current_ledger()
     rows = searches.list_searches(ledger_id)
+    accounts = dict(account_choices(ledger_id, include_archived=True))
+    categories = {str(c.id): f"{c.icon} {c.name}" for c in category_choices(ledger_id)}
     return render_template("searches/list.html",
-                           searches=[(row, _describe(ledger_id, row.filters)) for row in rows])
+                           searches=[(row, _describe(row.filters, accounts, categories)) for row in rows])
 
 
 @bp.route("/searches/<int:search_id>")
