@@ -30,8 +30,9 @@ ERROR_DESCRIPTIONS = {
 Omitted = SkipJsonSchema[None]
 
 
-def _no_null_defaults(schema, _model):
-    """``Omitted`` fields default to None in Python; the document must not say null."""
+def no_null_defaults(schema, _model):
+    """A field that defaults to None in Python (an ``Omitted`` one, a body field that need
+    not be sent): the document must not say null."""
     for prop in schema.get("properties", {}).values():
         if "default" in prop and prop["default"] is None:
             del prop["default"]
@@ -42,14 +43,14 @@ class Shape(BaseModel):
     hand (v1, ihatemoney, Xpenser): every key is listed, so a key the serializer adds
     without the model fails the document's tests and the fuzzer's schema check."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_null_defaults)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=no_null_defaults)
 
 
 class Fields(BaseModel):
     """Base of the models that describe such a dialect's query parameters and request
     bodies: clients may send more than is listed."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra=_no_null_defaults)
+    model_config = ConfigDict(extra="allow", json_schema_extra=no_null_defaults)
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,7 @@ class Registry:
     def document(self, server_url=None):
         """The OpenAPI 3.1 document of every registered operation."""
         models = self._models()
-        keyed, schemas = models_json_schema([(model, mode) for model, mode in models],
-                                            ref_template="#/components/schemas/{model}")
+        keyed, schemas = models_json_schema(models, ref_template="#/components/schemas/{model}")
         components = dict(schemas.get("$defs", {}))
         paths: dict[str, dict] = {}
         for op in self.operations:

@@ -6,6 +6,9 @@ contract tells the two apart, so this module, and only it, asks whether a row th
 caller cannot reach exists at all.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import g
 from sqlalchemy import select
 
@@ -22,6 +25,13 @@ MISSING = "{what} not found."
 def caller():
     """The user the API key belongs to (set by the blueprint's authentication)."""
     return g.user
+
+
+def as_of():
+    """{"today": today in the caller's time zone, "base_currency": theirs}: what every
+    balance is given with (present.transaction_account's keywords)."""
+    user = caller()
+    return {"today": datetime.now(ZoneInfo(user.timezone or "UTC")).date(), "base_currency": user.base_currency}
 
 
 def ledger_id(*, write=False):
@@ -56,7 +66,6 @@ def owned(model, row_id, what, *, for_update=False):
         return scope.get_owned(model, ledger_id(), row_id, for_update=for_update)
     except NotFound:
         refuse(model, row_id, what)
-
 
 
 def in_body(call):

@@ -23,22 +23,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import BigInteger, Date, case, func, literal, select, union_all
 
 from spendsense.extensions import db
-from spendsense.models import (
-    Account,
-    Category,
-    Institution,
-    Label,
-    MonthlyTotal,
-    Transaction,
-    transaction_labels,
-)
+from spendsense.models import Category, Label, MonthlyTotal, Transaction, transaction_labels
 from spendsense.services.errors import NotFound
 from spendsense.services.ledger import search
+from spendsense.services.ledger.accounts import with_institutions
 from spendsense.services.ledger.running import closing_balances, month_start, next_month
 from spendsense.services.validation import is_row_id
 
 NOT_FOUND = "Transaction not found"
-# A search that reads as an amount ("12.50", "-12.5") also matches that amount.
 ORDER = (Transaction.occurred_at.desc(), Transaction.id.desc())
 COLUMNS = (Transaction.id, Transaction.account_id, Transaction.category_id, Transaction.amount,
            Transaction.occurred_at, Transaction.payee, Transaction.original_payee, Transaction.description,
@@ -219,10 +211,7 @@ def _placed(months, where, *, limit, offset):
 def _accounts(ledger_id):
     """{id: (account, institution or None)} of the ledger's live accounts (a ledger has
     a handful: what the page's rows and an amount search need, in one SELECT)."""
-    rows = db.session.execute(
-        select(Account, Institution).outerjoin(Institution, Institution.id == Account.institution_id)
-        .where(Account.ledger_id == ledger_id, Account.deleted_at.is_(None))).all()
-    return {account.id: (account, institution) for account, institution in rows}
+    return {account.id: (account, institution) for account, institution in with_institutions(ledger_id)}
 
 
 def _complete(listed, accounts):

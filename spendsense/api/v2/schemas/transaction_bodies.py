@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from spendsense.api.openapi import no_null_defaults
 from spendsense.api.v2.fields import AmountIn, Body, Out, Query
 from spendsense.api.v2.schemas.transactions import Transaction
 
@@ -103,15 +104,9 @@ PayeeIn = Annotated[str, BeforeValidator(_payee), WithJsonSchema({"type": "strin
                                                                  mode="validation")]
 
 
-def _no_null_defaults(schema, _model):
-    """A field left out of a body is not set to null: the document names no such default."""
-    for prop in schema.get("properties", {}).values():
-        if "default" in prop and prop["default"] is None:
-            del prop["default"]
-
-
 class _WriteBody(Body):
-    model_config = ConfigDict(json_schema_extra=_no_null_defaults)
+    # A field left out of a body is not set to null: the document names no such default.
+    model_config = ConfigDict(json_schema_extra=no_null_defaults)
 
 
 class NewTransactionBody(_WriteBody):

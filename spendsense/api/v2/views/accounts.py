@@ -5,9 +5,6 @@ Lists come in the accounts' display order (position, then id), each read with it
 institution in one SELECT however many accounts there are.
 """
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from spendsense.api.v2 import lookup, present
 from spendsense.api.v2.routes import operation
 from spendsense.api.v2.schemas.accounts import (
@@ -26,20 +23,14 @@ TAG = "Accounts"
 HELD_TAG = "Transaction Accounts"
 
 
-def _as_of():
-    """today (in the caller's time zone) and base currency, which every balance is given with."""
-    user = lookup.caller()
-    return {"today": datetime.now(ZoneInfo(user.timezone or "UTC")).date(), "base_currency": user.base_currency}
-
-
 def _listed(ledger_id, presenter, **filters):
-    as_of = _as_of()
+    as_of = lookup.as_of()
     return [presenter(row, institution, **as_of)
             for row, institution in accounts.with_institutions(ledger_id, **filters)]
 
 
 def _one(row, presenter):
-    return presenter(row, row.institution, **_as_of())
+    return presenter(row, row.institution, **lookup.as_of())
 
 
 @operation("GET", "/accounts/<int:id>", summary="Get account", tag=TAG, response=Account)

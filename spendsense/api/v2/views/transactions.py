@@ -7,10 +7,6 @@ Creating, changing and deleting are in transaction_writes.py, which answers with
 ``answer``.
 """
 
-from datetime import datetime
-from types import SimpleNamespace
-from zoneinfo import ZoneInfo
-
 from flask import request
 from sqlalchemy import select
 
@@ -34,26 +30,20 @@ CATEGORY_IDS = {"type": "string", "pattern": r"^\d+(,\d+)*$"}
 MAX_CATEGORIES = 100
 
 
-def _as_of():
-    user = lookup.caller()
-    return SimpleNamespace(today=datetime.now(ZoneInfo(user.timezone or "UTC")).date(),
-                           base_currency=user.base_currency)
-
-
 def _models(listed):
     """The answer models of ``listed.rows``; a page's rows share a few accounts and
     categories, so each of those is built once."""
-    as_of = _as_of()
-    held = {account_id: present.transaction_account(account, institution, today=as_of.today,
-                                                    base_currency=as_of.base_currency)
+    as_of = lookup.as_of()
+    held = {account_id: present.transaction_account(account, institution, **as_of)
             for account_id, (account, institution) in listed.accounts.items()
             if any(row.account_id == account_id for row in listed.rows)}
     categories = {category_id: present.category(row) for category_id, row in listed.categories.items()}
-    return [_model(row, listed, held[row.account_id], categories.get(row.category_id), as_of)
+    return [_model(row, listed, held[row.account_id], categories.get(row.category_id),
+                   as_of["base_currency"])
             for row in listed.rows]
 
 
-def _model(row, listed, held, category, as_of):
+def _model(row, listed, held, category, base_currency):
     currency = held.currency_code
     amount = money.from_minor(row.amount, currency)
     payee = row.payee or row.description or ""
@@ -62,7 +52,7 @@ def _model(row, listed, held, category, as_of):
         upload_source=UPLOAD_SOURCES.get(row.source, row.source), category=category,
         closing_balance=money.from_minor(listed.closing[row.id], currency),
         cheque_number=row.cheque_number, memo=row.memo, amount=amount,
-        amount_in_base_currency=_in_base(row, amount, currency, as_of.base_currency),
+        amount_in_base_currency=_in_base(row, amount, currency, base_currency),
         type="debit" if row.amount < 0 else "credit",
         is_transfer=row.transfer_id is not None or bool(category is not None and category.is_transfer),
         needs_review=row.needs_review, status=row.status, note=row.description,
