@@ -15,6 +15,15 @@ from spendsense.models.ledger import (
     Transaction,
     transaction_labels,
 )
+from spendsense.models.planning import (
+    BudgetAssignment,
+    BudgetEvent,
+    CategoryBudgetOption,
+    CategoryDayTotal,
+    CategoryMonthTotal,
+    EventOccurrence,
+    Scenario,
+)
 from spendsense.models.report import Report
 from spendsense.models.searches import SavedSearch
 from spendsense.models.shared import BILL_TYPES, NO_CURRENCY, Bill, Member, Project, bill_owers
@@ -26,6 +35,8 @@ __all__ = [
     "transaction_labels",
     "CsvProfile", "ImportBatch",
     "SavedSearch",
+    "BudgetAssignment", "BudgetEvent", "CategoryBudgetOption", "CategoryDayTotal", "CategoryMonthTotal",
+    "EventOccurrence", "Scenario",
     "Attachment", "attachment_transactions",
     "AuditEvent", "BILL_TYPES", "Bill", "Member", "NO_CURRENCY", "Project", "bill_owers",
 ]

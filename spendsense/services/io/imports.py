@@ -379,10 +379,10 @@ def revert(ledger_id, batch_id):
         if batch.reverted_at is not None:
             raise Invalid.field("import", "This import was reverted already.")
         rows = session.execute(select(Transaction.account_id, Transaction.occurred_at, Transaction.amount,
-                                      Transaction.transfer_id)
+                                      Transaction.transfer_id, Transaction.category_id)
                                .where(Transaction.import_batch_id == batch.id, Transaction.deleted_at.is_(None))).all()
-        balances.apply_summed(ledger_id, [(r.account_id, r.occurred_at, r.amount, r.transfer_id is not None)
-                                          for r in rows], sign=-1)
+        balances.apply_summed(ledger_id, [(r.account_id, r.occurred_at, r.amount, r.transfer_id is not None,
+                                           r.category_id) for r in rows], sign=-1)
         now = utcnow()
         session.execute(update(Transaction).where(Transaction.import_batch_id == batch.id,
                                                   Transaction.deleted_at.is_(None))

@@ -6,7 +6,7 @@ from sqlalchemy.orm import aliased
 
 from spendsense import money
 from spendsense.extensions import db
-from spendsense.models import ACCOUNT_TYPES, Account, Institution, Ledger, Transaction, User
+from spendsense.models import ACCOUNT_TYPES, Account, Institution, Ledger, Scenario, Transaction, User
 from spendsense.models.base import utcnow
 from spendsense.services import validation
 from spendsense.services.errors import Invalid
@@ -117,6 +117,8 @@ def create_account(ledger_id, name, *, type="bank", currency=None, opening_balan
                               opening_balance=minor, opening_date=opening_date, balance=minor,
                               is_net_worth=is_net_worth, position=position, institution_id=institution_id)
             session.add(account)
+            # Every account plans in its primary scenario (models/planning.py).
+            session.add(Scenario(ledger_id=ledger_id, account=account, is_primary=True, title=name))
     except IntegrityError as exc:  # a concurrent request took the name first
         raise Invalid.field("name", DUPLICATE_NAME) from exc
     return account

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from spendsense.extensions import db
 from spendsense.models import Account, MonthlyTotal, Transaction
 from spendsense.services.errors import Invalid
+from spendsense.services.ledger import category_totals
 
 _SUMMED = ("spent", "earned", "transferred", "count")
 # The largest balance or total kept: BIGINT's range, less a margin for one more amount.
@@ -71,20 +72,23 @@ def _split(amount, is_transfer):
     return 0, amount, 0
 
 
-def apply(*, ledger_id, account_id, occurred_at, amount, is_transfer, sign):
+def apply(*, ledger_id, account_id, occurred_at, amount, is_transfer, sign, category_id=None):
     """Add (sign=+1) or remove (sign=-1) one transaction's effect."""
-    apply_summed(ledger_id, [(account_id, occurred_at, amount, is_transfer)], sign=sign)
+    apply_summed(ledger_id, [(account_id, occurred_at, amount, is_transfer, category_id)], sign=sign)
 
 
 def apply_summed(ledger_id, entries, *, sign=1):
     """Add (or remove) the effect of many transactions, given as (account id, occurred
-    at, amount, is transfer): their changes are summed per account and per (account,
-    month) first, so a batch of any size costs one UPDATE and one upsert statement
-    (each executed once per account or month it touches)."""
+    at, amount, is transfer, category id): their changes are summed per account and
+    per (account, month) first, so a batch of any size costs one UPDATE and one upsert
+    statement (each executed once per account or month it touches). The category
+    totals move with them (category_totals.py)."""
     session = db.session
     session.flush()
-    per_account, per_month = {}, {}
-    for account_id, occurred_at, amount, is_transfer in entries:
+    per_account, per_month, categorised = {}, {}, []
+    for account_id, occurred_at, amount, is_transfer, category_id in entries:
+        if category_id is not None and not is_transfer:
+            categorised.append((category_id, account_id, occurred_at.date(), amount))
         changes = (sign * amount, *(sign * part for part in _split(amount, is_transfer)), sign)
         # The account's balance and all-time totals move with its month's totals.
         account_row = per_account.setdefault(account_id, [0, 0, 0, 0, 0])
@@ -108,6 +112,11 @@ def apply_summed(ledger_id, entries, *, sign=1):
         {"ledger_id": ledger_id, "account_id": account_id, "month": month, "spent": spent, "earned": earned,
          "transferred": transferred, "count": count}
         for (account_id, month), (spent, earned, transferred, count) in sorted(per_month.items())])
+    if categorised:
+        currencies = dict(session.execute(select(Account.id, Account.currency).where(
+            Account.id.in_({account_id for _category, account_id, _day, _amount in categorised}))).all())
+        category_totals.add(ledger_id, [(category_id, currencies[account_id], day, amount)
+                                        for category_id, account_id, day, amount in categorised], sign=sign)
 
 
 def _move_account(session, account_id, delta, totals):
@@ -130,7 +139,7 @@ def _move_account(session, account_id, delta, totals):
 
 def apply_transaction(txn, sign):
     apply(ledger_id=txn.ledger_id, account_id=txn.account_id, occurred_at=txn.occurred_at,
-          amount=txn.amount, is_transfer=txn.transfer_id is not None, sign=sign)
+          amount=txn.amount, is_transfer=txn.transfer_id is not None, sign=sign, category_id=txn.category_id)
 
 
 def adjust_opening(account_id, delta):
@@ -216,6 +225,7 @@ def recompute(session, *, fix=False):
                                              count=count))
                 else:
                     row.spent, row.earned, row.transferred, row.count = spent, earned, transferred, count
+    problems += category_totals.recompute(session, fix=fix)
     if fix:
         session.commit()
     return problems

@@ -7,10 +7,11 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from spendsense.extensions import db
-from spendsense.models import CATEGORY_KINDS, Category, CategoryRule, Transaction
+from spendsense.models import CATEGORY_KINDS, BudgetEvent, Category, CategoryRule, Transaction
 from spendsense.models.base import utcnow
 from spendsense.services import validation
 from spendsense.services.errors import Forbidden, Invalid, NotFound
+from spendsense.services.ledger import category_totals
 from spendsense.services.scope import owned
 from spendsense.services.uow import write_transaction
 
@@ -209,6 +210,11 @@ def delete_category(ledger_id, category_id, *, move_to_id=None):
                 raise Invalid.field("move_to", "Choose another category to move the transactions to.")
             if target.kind != category.kind:
                 raise Invalid.field("move_to", "Move the transactions to a category of the same type.")
+        category_totals.refile(ledger_id, target.id if target else None, Transaction.category_id == category.id)
+        if target is not None:  # its planned events follow its transactions (else they go with it)
+            session.execute(update(BudgetEvent).where(BudgetEvent.ledger_id == ledger_id,
+                                                      BudgetEvent.category_id == category.id)
+                            .values(category_id=target.id).execution_options(synchronize_session=False))
         session.execute(
             update(Transaction)
             .where(Transaction.ledger_id == ledger_id, Transaction.category_id == category.id)

@@ -17,7 +17,7 @@ from spendsense.extensions import db
 from spendsense.models import Transaction
 from spendsense.models.base import utcnow
 from spendsense.services import validation
-from spendsense.services.ledger import rules
+from spendsense.services.ledger import category_totals, rules
 from spendsense.services.ledger.rules import Rule
 from spendsense.services.uow import write_transaction
 
@@ -91,6 +91,7 @@ def _run(session, ledger_id, ledger_rules, scope):
         return Applied(0, 0)
     skipped = session.scalar(select(func.count()).select_from(Transaction).where(
         *run.rows, run.meets, not_(run.files)))
+    category_totals.refile(ledger_id, run.target, *run.changing())
     changed = session.execute(
         update(Transaction).where(*run.changing()).values(category_id=run.target, updated_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount

@@ -15,7 +15,7 @@ from spendsense.models.base import utcnow
 from spendsense.models.ledger import TRANSACTION_STATUSES
 from spendsense.services import validation
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.ledger import balances, labels
+from spendsense.services.ledger import balances, category_totals, labels
 from spendsense.services.ledger.legs import get_loaded, get_transaction, locked_legs, sync_other_leg
 from spendsense.services.ledger.resolver import (
     NO_CONVERSION,
@@ -105,7 +105,9 @@ def record_many(ledger_id, commands):
         _insert(columns, rows, ids)
         _attach_labels(ledger_id, ids, names)
         where = [columns.index(name) + 1 for name in ("account_id", "occurred_at", "amount")]
-        balances.apply_summed(ledger_id, [(row[where[0]], row[where[1]], row[where[2]], False) for row in rows])
+        category = columns.index("category_id") + 1 if "category_id" in columns else None
+        balances.apply_summed(ledger_id, [(row[where[0]], row[where[1]], row[where[2]], False,
+                                           row[category] if category else None) for row in rows])
     return ids
 
 
@@ -269,6 +271,7 @@ def tombstone_account_rows(account):
     ).all()
     for partner in partners:
         _tombstone(partner, now)
+    category_totals.remove(account.ledger_id, Transaction.account_id == account.id)
     session.execute(
         update(Transaction)
         .where(Transaction.account_id == account.id, Transaction.deleted_at.is_(None))
