@@ -6,7 +6,15 @@ from sqlalchemy.orm import aliased
 
 from spendsense import money
 from spendsense.extensions import db
-from spendsense.models import ACCOUNT_TYPES, Account, Institution, Ledger, Scenario, Transaction, User
+from spendsense.models import (
+    ACCOUNT_TYPES,
+    Account,
+    Institution,
+    Ledger,
+    Scenario,
+    Transaction,
+    User,
+)
 from spendsense.models.base import utcnow
 from spendsense.services import validation
 from spendsense.services.errors import Invalid
