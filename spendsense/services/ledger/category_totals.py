@@ -14,7 +14,7 @@ deleting an account) call ``refile``/``remove`` with the rows' condition.
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, case, cast, func, literal, select
+from sqlalchemy import Date, case, cast, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -112,9 +112,13 @@ def refile(ledger_id, category, *where):
     """Move the rows meeting ``where`` to ``category`` in the totals: a category id,
     None (uncategorised), or an SQL expression giving each row its new one (a rule
     run's CASE). Call it before the UPDATE that re-files them."""
-    to = category if hasattr(category, "compile") else literal(category, BigInteger)
     changes = defaultdict(lambda: [0, 0, 0])
-    for (old, new, currency, day), values in _of_ledger(ledger_id, *where, to=to, uncategorised=True).items():
+    if hasattr(category, "compile"):  # grouped by what the expression gives each row
+        moves = _of_ledger(ledger_id, *where, to=category, uncategorised=True).items()
+    else:  # a constant is not grouped by in SQL: PostgreSQL cannot match two bound copies of it
+        moves = (((old, category, currency, day), values) for (old, currency, day), values
+                 in _of_ledger(ledger_id, *where, uncategorised=True).items())
+    for (old, new, currency, day), values in moves:
         for index, value in enumerate(values):
             changes[(old, currency, day)][index] -= value
             changes[(new, currency, day)][index] += value
