@@ -96,9 +96,12 @@ def _clean(ledger_id, fields, currency):
 
 
 def _settle_rule(event):
-    """A ``once`` event has no repeat; a repeating one must have a date."""
+    """A ``once`` event has no repeat; a repeating one ends on a date or after a count
+    (or never), and must have a date."""
     if event.repeat_type == "once":
         event.repeat_interval, event.end_date, event.occurrences = 1, None, None
+    if event.end_date is not None and event.occurrences is not None:
+        raise Invalid.field("occurrences", "Give an end date or a number of occurrences, not both.")
     if event.end_date is not None and event.end_date < event.start_date:
         raise Invalid.field("end_date", "End date must not be before the start date.")
     if Repeat.of(event).first() is None:  # each weekday from a Saturday to the Sunday
@@ -265,6 +268,10 @@ def update_occurrence(ledger_id, occurrence_id, behaviour, **changes):
         occurrence = get_occurrence(ledger_id, occurrence_id, for_update=True)
         event, day = occurrence.event, occurrence.day
         values = _clean(ledger_id, changes, event.currency)
+        # A new end replaces the other kind of end.
+        for given, other in (("end_date", "occurrences"), ("occurrences", "end_date")):
+            if values.get(given) is not None and other not in values:
+                values[other] = None
         rule = Repeat.of(event)
         if event.repeat_type == "once":
             behaviour = "all"  # its one date is all of it
