@@ -72,17 +72,19 @@ def _split(amount, is_transfer):
     return 0, amount, 0
 
 
-def apply(*, ledger_id, account_id, occurred_at, amount, is_transfer, sign, category_id=None):
+def apply(*, ledger_id, account_id, occurred_at, amount, is_transfer, sign, category_id=None, currency=None):
     """Add (sign=+1) or remove (sign=-1) one transaction's effect."""
-    apply_summed(ledger_id, [(account_id, occurred_at, amount, is_transfer, category_id)], sign=sign)
+    apply_summed(ledger_id, [(account_id, occurred_at, amount, is_transfer, category_id)], sign=sign,
+                 currencies={account_id: currency} if currency else None)
 
 
-def apply_summed(ledger_id, entries, *, sign=1):
+def apply_summed(ledger_id, entries, *, sign=1, currencies=None):
     """Add (or remove) the effect of many transactions, given as (account id, occurred
     at, amount, is transfer, category id): their changes are summed per account and
     per (account, month) first, so a batch of any size costs one UPDATE and one upsert
     statement (each executed once per account or month it touches). The category
-    totals move with them (category_totals.py)."""
+    totals move with them (category_totals.py); ``currencies`` ({account id: code}) saves
+    reading the accounts' currencies when the caller has them."""
     session = db.session
     session.flush()
     per_account, per_month, categorised = {}, {}, []
@@ -113,8 +115,9 @@ def apply_summed(ledger_id, entries, *, sign=1):
          "transferred": transferred, "count": count}
         for (account_id, month), (spent, earned, transferred, count) in sorted(per_month.items())])
     if categorised:
-        currencies = dict(session.execute(select(Account.id, Account.currency).where(
-            Account.id.in_({account_id for _category, account_id, _day, _amount in categorised}))).all())
+        wanted = {account_id for _category, account_id, _day, _amount in categorised}
+        if not currencies or not wanted <= set(currencies):
+            currencies = dict(session.execute(select(Account.id, Account.currency).where(Account.id.in_(wanted))).all())
         category_totals.add(ledger_id, [(category_id, currencies[account_id], day, amount)
                                         for category_id, account_id, day, amount in categorised], sign=sign)
 
@@ -138,7 +141,9 @@ def _move_account(session, account_id, delta, totals):
 
 
 def apply_transaction(txn, sign):
-    apply(ledger_id=txn.ledger_id, account_id=txn.account_id, occurred_at=txn.occurred_at,
+    # The row's account is in the session already (every writer loaded it to check it).
+    currency = txn.account.currency if txn.category_id is not None and txn.transfer_id is None else None
+    apply(currency=currency, ledger_id=txn.ledger_id, account_id=txn.account_id, occurred_at=txn.occurred_at,
           amount=txn.amount, is_transfer=txn.transfer_id is not None, sign=sign, category_id=txn.category_id)
 
 
