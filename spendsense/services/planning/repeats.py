@@ -60,7 +60,11 @@ class Repeat:
         return self.repeat_type != "once" and self.end is None and self.count is None
 
     def _rule(self):
-        start = datetime.combine(self.start, time.min)
+        first = self.start
+        if self.repeat_type == "each weekday" and first.weekday() >= 5:
+            # From the Monday after: rrule would count an interval's weeks from the weekend's own.
+            first += timedelta(days=7 - first.weekday())
+        start = datetime.combine(first, time.min)
         until = datetime.combine(self.end, time.min) if self.end else None
         if self.repeat_type == "once":
             return rr.rrule(rr.DAILY, dtstart=start, count=1, until=until)

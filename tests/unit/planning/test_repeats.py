@@ -142,8 +142,6 @@ def test_the_table_has_at_least_30_cases():
     assert len(CASES) >= 30
 
 
-@pytest.mark.xfail(strict=True, reason="repeats.py bug reported to the lead: with an interval, rrule counts "
-                                       "weeks from the weekend start's own week, so the Monday after is skipped")
 def test_each_weekday_every_2_weeks_from_a_saturday_begins_the_monday_after():
     # Saturday 2026-12-05: "a series starting on a weekend begins on the Monday after",
     # 7 December; every other week after that: 21 December.
