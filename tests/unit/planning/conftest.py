@@ -39,7 +39,7 @@ def groceries(ledger):
 @pytest.fixture
 def salary(ledger):
     """An earn category of Alice's own."""
-    return categories.create_category(ledger, "Salary", "💼", "earn").id
+    return categories.create_category(ledger, "Wages", "💼", "earn").id
 
 
 @pytest.fixture
