@@ -1,0 +1,312 @@
+"""Recurring transactions: planned occurrences matched to actual transactions, and the
+due occurrences of "post automatically" series recorded as transactions.
+
+**Matching.** An actual transaction is taken for a planned occurrence when it is in
+the occurrence's account, at most ``MATCH_DAYS`` days before or after it, within
+``MATCH_PERCENT`` of its amount (so of the same sign), and in its category or paid to
+a payee equal to its note (ignoring case). A transaction pays one occurrence at most:
+when several could match, the closest pairs (by days, then by amount) are taken
+first, so this week's grocery run is not also counted as next week's. Transfers,
+transactions this module posted itself and transactions already tied to an
+occurrence are never candidates. Forecasts use the same matching, read-only
+(services/planning/forecast.py), so a bill paid a few days early is not forecast again.
+
+**Posting.** ``post_due`` goes through each ledger's "post automatically" series and
+settles every due occurrence (dated today or earlier) that has no state yet: a
+matching transaction marks it ``paid``; otherwise it is recorded through the one
+transaction command (services/ledger/transactions.record) and marked ``posted``.
+Both happen in one write transaction per occurrence, and both are guarded twice: the
+EventOccurrence row is unique per series and date, and the posted transaction's
+external id ``event:<series>:<date>`` is unique per account (a deleted one included,
+so a posting the owner deleted never comes back). Running it twice, or in two
+processes at once, records each occurrence once; the loser of a race finds the
+winner's row and moves on.
+
+A series posts what falls due from the day it was last changed (in its owner's time
+zone) or its start, whichever is later: ticking "post automatically" on a series
+that started in January records nothing for January to November, whose actual
+transactions are history the owner entered or imported.
+"""
+
+import logging
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import distinct, not_, or_, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from spendsense import money
+from spendsense.extensions import db
+from spendsense.models import Account, Ledger, Transaction, User
+from spendsense.models.planning import BudgetEvent, EventOccurrence, Scenario
+from spendsense.services import exchange
+from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import transactions
+from spendsense.services.ledger.commands import NewTransaction
+from spendsense.services.planning import occurrences
+from spendsense.services.uow import write_transaction
+
+log = logging.getLogger(__name__)
+
+MATCH_DAYS = 7
+MATCH_PERCENT = 10
+SOURCE = "recurring"
+EXTERNAL_PREFIX = "event:"
+# A posted occurrence is booked at noon: a date, whatever the owner's clock says.
+BOOKED_AT = time(12)
+PAYEE_LENGTH = Transaction.__table__.c.payee.type.length
+
+
+def external_id(event_id, day):
+    return f"{EXTERNAL_PREFIX}{event_id}:{day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Actual:
+    """The columns of an actual transaction that matching reads."""
+
+    id: int
+    account_id: int
+    category_id: int | None
+    payee: str | None
+    amount: int
+    day: date
+
+
+def planned_minor(occurrence, on=None):
+    """The occurrence's amount in its account's currency, in minor units: converted at
+    the reference rate of ``on`` (default: its own date) when the event is in another
+    currency. Invalid when there is no rate for it."""
+    currency = occurrence.event.scenario.account.currency
+    if occurrence.currency == currency:
+        return occurrence.minor
+    converted = exchange.convert(occurrence.amount, occurrence.currency, currency, on or occurrence.day)
+    return money.to_minor(converted.amount, currency)
+
+
+def _fits(planned, note, category_id, day, actual):
+    if planned == 0 or abs(actual.day - day) > timedelta(days=MATCH_DAYS):
+        return False
+    if abs(actual.amount - planned) * 100 > abs(planned) * MATCH_PERCENT:
+        return False
+    if category_id is not None and actual.category_id == category_id:
+        return True
+    return bool(note and note.strip() and actual.payee and actual.payee.strip().casefold() == note.strip().casefold())
+
+
+def unclaimed(ledger_id, account_ids, first, last):
+    """The actual transactions of these accounts dated from ``first - MATCH_DAYS`` to
+    ``last + MATCH_DAYS`` that could still pay an occurrence."""
+    if not account_ids:
+        return []
+    claimed = select(EventOccurrence.id).where(EventOccurrence.transaction_id == Transaction.id).exists()
+    rows = db.session.execute(
+        select(Transaction.id, Transaction.account_id, Transaction.category_id, Transaction.payee,
+               Transaction.amount, Transaction.occurred_at)
+        .where(Transaction.ledger_id == ledger_id, Transaction.account_id.in_(sorted(account_ids)),
+               Transaction.deleted_at.is_(None), Transaction.transfer_id.is_(None),
+               Transaction.occurred_at >= datetime.combine(first - timedelta(days=MATCH_DAYS), time.min),
+               Transaction.occurred_at < datetime.combine(last + timedelta(days=MATCH_DAYS + 1), time.min),
+               or_(Transaction.external_id.is_(None), not_(Transaction.external_id.startswith(EXTERNAL_PREFIX))),
+               ~claimed)
+        .order_by(Transaction.id))
+    return [Actual(row.id, row.account_id, row.category_id, row.payee, row.amount, row.occurred_at.date())
+            for row in rows]
+
+
+def assign(planned, actuals):
+    """{(series id, date): Actual} pairing occurrences with transactions, each used once.
+
+    ``planned`` holds (occurrence, amount in the account's minor units) for the
+    occurrences still open; the closest pairs are taken first (fewest days apart, then
+    the smallest difference in amount; ties by date, series and transaction id). Each
+    occurrence looks only at its account's transactions within MATCH_DAYS (bisected),
+    so a year of occurrences against a few weeks of transactions stays cheap."""
+    by_account = {}
+    for actual in sorted(actuals, key=lambda row: (row.day, row.id)):
+        by_account.setdefault(actual.account_id, []).append(actual)
+    days = {account_id: [row.day for row in rows] for account_id, rows in by_account.items()}
+    window = timedelta(days=MATCH_DAYS)
+    pairs = []
+    for occurrence, minor in planned:
+        event, rows = occurrence.event, by_account.get(occurrence.account_id)
+        if not rows:
+            continue
+        account_days = days[occurrence.account_id]
+        start = bisect_left(account_days, occurrence.day - window)
+        stop = bisect_right(account_days, occurrence.day + window)
+        for actual in rows[start:stop]:
+            if _fits(minor, event.note, event.category_id, occurrence.day, actual):
+                pairs.append(((abs((actual.day - occurrence.day).days), abs(actual.amount - minor), occurrence.day,
+                               event.id, actual.id), occurrence, actual))
+    pairs.sort(key=lambda pair: pair[0])
+    found, used = {}, set()
+    for _key, occurrence, actual in pairs:
+        key = (occurrence.event.id, occurrence.day)
+        if key in found or actual.id in used:
+            continue
+        found[key] = actual
+        used.add(actual.id)
+    return found
+
+
+def _with_amounts(open_occurrences, today):
+    """(occurrence, planned minor) of those whose amount can be had in their account's
+    currency (an event in a currency without a reference rate cannot be matched)."""
+    planned = []
+    for occurrence in open_occurrences:
+        try:
+            planned.append((occurrence, planned_minor(occurrence, min(occurrence.day, today))))
+        except Invalid:
+            continue
+    return planned
+
+
+def matches(ledger_id, open_occurrences, *, today):
+    """{(series id, date): Actual} for the occurrences (without a state) that an actual
+    transaction pays. Reads only: nothing is recorded."""
+    open_occurrences = [occurrence for occurrence in open_occurrences if occurrence.state is None]
+    if not open_occurrences:
+        return {}
+    first = min(occurrence.day for occurrence in open_occurrences)
+    last = max(occurrence.day for occurrence in open_occurrences)
+    actuals = unclaimed(ledger_id, {occurrence.account_id for occurrence in open_occurrences}, first, last)
+    return assign(_with_amounts(open_occurrences, today), actuals)
+
+
+def match(ledger_id, occurrence, *, today=None):
+    """The transaction (not yet tied to an occurrence) that pays this occurrence, or
+    None: the closest one that fits, for the UI to offer. Reads only."""
+    if occurrence.event.ledger_id != ledger_id:
+        raise NotFound("Event not found", entity="event")
+    found = matches(ledger_id, [occurrence], today=today or occurrence.day).get((occurrence.event.id, occurrence.day))
+    return db.session.get(Transaction, found.id) if found else None
+
+
+def _zone(ledger_id):
+    name = db.session.scalar(select(User.timezone).join(Ledger, Ledger.owner_id == User.id)
+                             .where(Ledger.id == ledger_id)) or "UTC"
+    return ZoneInfo(name)
+
+
+def _local_date(moment, zone):
+    """The owner's calendar date of a naive-UTC timestamp."""
+    return moment.replace(tzinfo=UTC).astimezone(zone).date()
+
+
+def local_today(ledger_id):
+    """Today in the time zone of the ledger's owner."""
+    return datetime.now(_zone(ledger_id)).date()
+
+
+def _ledgers_posting():
+    """Ledgers with a "post automatically" series on a live account."""
+    return db.session.scalars(
+        select(distinct(BudgetEvent.ledger_id))
+        .join(Scenario, Scenario.id == BudgetEvent.scenario_id).join(Account, Account.id == Scenario.account_id)
+        .where(BudgetEvent.post_automatically.is_(True), Account.deleted_at.is_(None))
+        .order_by(BudgetEvent.ledger_id)).all()
+
+
+def post_due(*, today=None, ledger_id=None):
+    """Settle the due occurrences of "post automatically" series of one ledger, or of
+    every ledger: {"posted": n, "matched": n, "failed": n}. ``today`` None is each
+    ledger's own today (its owner's time zone). A failed occurrence (its category no
+    longer fits its amount, no exchange rate ...) is logged and left for the next run."""
+    counts = {"posted": 0, "matched": 0, "failed": 0}
+    for ledger in ([ledger_id] if ledger_id is not None else _ledgers_posting()):
+        for outcome in _post_ledger(ledger, today):
+            counts[outcome] += 1
+    return counts
+
+
+def _post_ledger(ledger_id, today):
+    zone = _zone(ledger_id)
+    today = today or datetime.now(zone).date()
+    horizon = today + timedelta(days=2 * MATCH_DAYS)
+    rows = [row for row in occurrences.series(ledger_id, last=horizon) if not row.scenario.account.archived]
+    automatic = [row for row in rows if row.post_automatically]
+    if not automatic:
+        return []
+    since = {row.id: max(row.start_date, _local_date(row.updated_at, zone)) for row in automatic}
+    # Open occurrences compete for the transactions near them: a due one may be paid by
+    # a transaction up to MATCH_DAYS away, which an occurrence up to MATCH_DAYS further
+    # on could claim too. Other series count from two weeks back; "post automatically"
+    # ones from two weeks before their first due date (a catch-up after a pause).
+    recent = today - timedelta(days=2 * MATCH_DAYS)
+    first = min(min(since.values()) - timedelta(days=2 * MATCH_DAYS), recent)
+    others = [row for row in rows if not row.post_automatically]
+    found = (occurrences.between(ledger_id, first, horizon, rows=automatic)
+             + occurrences.between(ledger_id, recent, horizon, rows=others))
+    open_ones = [occurrence for occurrence in found if occurrence.state is None]
+    paid = matches(ledger_id, open_ones, today=today)
+    due = sorted((o for o in open_ones if o.event.post_automatically and since[o.event.id] <= o.day <= today),
+                 key=lambda o: (o.day, o.event.id))
+    outcomes = []
+    for occurrence in due:
+        outcome = _settle(ledger_id, occurrence, paid.get((occurrence.event.id, occurrence.day)))
+        if outcome:
+            outcomes.append(outcome)
+    return outcomes
+
+
+def _state_of(event_id, day):
+    return db.session.scalar(select(EventOccurrence.state).where(EventOccurrence.event_id == event_id,
+                                                                 EventOccurrence.occurs_on == day))
+
+
+def _posted_id(account_id, reference):
+    """The transaction (a tombstone too) that an earlier run posted for this occurrence."""
+    return db.session.scalar(select(Transaction.id).where(Transaction.account_id == account_id,
+                                                          Transaction.external_id == reference))
+
+
+def _still_unclaimed(actual):
+    return db.session.scalar(select(Transaction.id).where(
+        Transaction.id == actual.id, Transaction.deleted_at.is_(None),
+        ~select(EventOccurrence.id).where(EventOccurrence.transaction_id == Transaction.id).exists())) is not None
+
+
+def command(occurrence):
+    """The NewTransaction that posts an occurrence into its scenario's account."""
+    event, account = occurrence.event, occurrence.event.scenario.account
+    note = event.note.strip() if event.note and event.note.strip() else None
+    amount, conversion = occurrence.amount, None
+    if occurrence.currency != account.currency:
+        conversion = exchange.convert(occurrence.amount, occurrence.currency, account.currency, occurrence.day)
+        amount = conversion.amount
+    return NewTransaction(
+        amount=amount, account_id=account.id, category_id=event.category_id,
+        occurred_at=datetime.combine(occurrence.day, BOOKED_AT),
+        payee=note[:PAYEE_LENGTH].rstrip() if note else None, description=note, source=SOURCE,
+        external_id=external_id(event.id, occurrence.day), apply_rules=False, conversion=conversion)
+
+
+def _settle(ledger_id, occurrence, actual):
+    """Record one due occurrence as paid (by ``actual``) or posted; None when another
+    run got there first, else "matched", "posted" or "failed"."""
+    event_id, day, account_id = occurrence.event.id, occurrence.day, occurrence.account_id
+    reference = external_id(event_id, day)
+    try:
+        with write_transaction() as session:
+            if _state_of(event_id, day) is not None:
+                return None
+            if actual is not None and _still_unclaimed(actual):
+                session.add(EventOccurrence(event_id=event_id, occurs_on=day, state="paid", transaction_id=actual.id))
+                session.flush()
+                return "matched"
+            posted_id, outcome = _posted_id(account_id, reference), None
+            if posted_id is None:
+                posted_id, outcome = transactions.record(ledger_id, command(occurrence)).id, "posted"
+            session.add(EventOccurrence(event_id=event_id, occurs_on=day, state="posted", transaction_id=posted_id))
+            session.flush()
+            return outcome
+    except (Invalid, NotFound, SQLAlchemyError) as exc:
+        db.session.rollback()
+        if _state_of(event_id, day) is not None:
+            return None  # a concurrent run settled it
+        log.warning("post-due: occurrence %s of ledger %s not posted: %s", occurrence.id, ledger_id,
+                    getattr(exc, "message", exc))
+        return "failed"
