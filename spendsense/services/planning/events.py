@@ -208,24 +208,53 @@ def _cut_before(session, event, day):
                                                              EventOccurrence.occurs_on >= day))
 
 
+def _pieces(event, day, values):
+    """The rules the series is made of from ``day`` (one of its dates) on: usually one,
+    the series restarted there. A monthly or yearly series on the 29th to 31st restarted
+    on a shorter month's last day would fall on that day of the month from then on (a
+    rule's day is its start's), so while the rule stays, the dates up to the next one on
+    the series' own day stand alone as ``once`` rules."""
+    rule = Repeat.of(event)
+    same_rule = "start_date" not in values and all(values.get(column, getattr(event, column)) == getattr(event, column)
+                                                   for column in ("repeat_type", "repeat_interval"))
+    pieces = []
+    if same_rule and event.repeat_type in ("monthly", "yearly"):
+        while day is not None and day.day < event.start_date.day:
+            pieces.append(Repeat(day))
+            day = rule.after(day)
+    if day is not None:
+        pieces.append(rule.starting_on(day))
+    return pieces
+
+
 def _split(session, event, day, values):
-    """Cut the series before ``day`` (one of its dates, not the first) and start a new
-    one there with ``values``; the states from ``day`` on go with it."""
-    rest = Repeat.of(event).starting_on(day)
-    columns = {column: getattr(event, column) for column in _COPIED}
-    columns.update(start_date=day, end_date=rest.end, occurrences=rest.count)
-    columns.update(values)
-    new = BudgetEvent(**columns)
-    _settle_rule(new)
-    session.add(new)
+    """Cut the series before ``day`` (one of its dates, not the first) and continue it
+    from there with ``values`` in new series (see _pieces); each takes the states
+    recorded on its dates. Returns the first of them."""
+    made = []
+    pieces = _pieces(event, day, values)
+    for index, piece in enumerate(pieces):
+        columns = {column: getattr(event, column) for column in _COPIED}
+        columns.update(start_date=piece.start, repeat_type=piece.repeat_type, end_date=piece.end,
+                       occurrences=piece.count)
+        alone = index < len(pieces) - 1  # a once piece keeps its rule
+        columns.update({column: value for column, value in values.items() if not alone or column not in RULE_FIELDS})
+        new = BudgetEvent(**columns)
+        _settle_rule(new)
+        session.add(new)
+        made.append(new)
     session.flush()
-    session.execute(update(EventOccurrence)
-                    .where(EventOccurrence.event_id == event.id, EventOccurrence.occurs_on >= day)
-                    .values(event_id=new.id).execution_options(synchronize_session=False))
+    for new, following in zip(made, [*made[1:], None], strict=True):
+        taken = EventOccurrence.occurs_on >= new.start_date
+        if following is not None:
+            taken = taken & (EventOccurrence.occurs_on < following.start_date)
+        session.execute(update(EventOccurrence).where(EventOccurrence.event_id == event.id, taken)
+                        .values(event_id=new.id).execution_options(synchronize_session=False))
     _cut_before(session, event, day)
     session.expire_all()
-    _prune_states(session, new)
-    return new
+    for new in made:
+        _prune_states(session, new)
+    return made[0]
 
 
 def _change_all(session, event, values):
@@ -268,6 +297,8 @@ def update_occurrence(ledger_id, occurrence_id, behaviour, **changes):
         occurrence = get_occurrence(ledger_id, occurrence_id, for_update=True)
         event, day = occurrence.event, occurrence.day
         values = _clean(ledger_id, changes, event.currency)
+        if values.get("start_date") == day:  # clients send the date back unchanged
+            del values["start_date"]
         # A new end replaces the other kind of end.
         for given, other in (("end_date", "occurrences"), ("occurrences", "end_date")):
             if values.get(given) is not None and other not in values:

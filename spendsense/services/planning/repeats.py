@@ -103,7 +103,7 @@ class Repeat:
         """The final occurrence of a finite series (None for an infinite one)."""
         if self.infinite:
             return None
-        if self.count is not None:
+        if self.count is not None or self.end is None:  # a count, or once
             found = list(self._rule())
             return found[-1].date() if found else None
         return self.before(self.end, inclusive=True)

@@ -180,6 +180,7 @@ def test_after_before_first_last():
     assert Repeat(D(2026, 1, 31), "monthly").last() is None
     assert Repeat(D(2026, 1, 1), "weekly", end=D(2026, 1, 14)).last() == D(2026, 1, 8)
     assert Repeat(D(2026, 12, 5), "each weekday").first() == D(2026, 12, 7)
+    assert Repeat(D(2026, 5, 5)).first() == Repeat(D(2026, 5, 5)).last() == D(2026, 5, 5)
 
 
 def test_occurs_on():
