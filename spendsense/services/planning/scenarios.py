@@ -106,6 +106,15 @@ def _rate(value):
     return str(number)
 
 
+def _interest_repeat(value):
+    number = validation.integer(value or 0, "interest_rate_repeat_id", minimum=0, maximum=7,
+                                label="Interest rate repeat")
+    if number not in INTEREST_REPEATS:
+        raise Invalid.field("interest_rate_repeat_id",
+                            f"Interest rate repeat must be one of: {', '.join(map(str, INTEREST_REPEATS))}.")
+    return number
+
+
 def _value(value, currency, field):
     if value in (None, ""):
         return None
@@ -119,10 +128,7 @@ def _clean(fields, currency):
         "type": lambda v: validation.choice(v or "no-interest", "type", SCENARIO_TYPES, label="Type"),
         "description": lambda v: validation.text(v, "description", max_length=500, label="Description"),
         "interest_rate": _rate,
-        "interest_rate_repeat_id": lambda v: validation.choice(
-            validation.integer(v or 0, "interest_rate_repeat_id", minimum=0, maximum=7,
-                               label="Interest rate repeat"),
-            "interest_rate_repeat_id", INTEREST_REPEATS, label="Interest rate repeat"),
+        "interest_rate_repeat_id": _interest_repeat,
         "minimum_value": lambda v: _value(v, currency, "minimum_value"),
         "maximum_value": lambda v: _value(v, currency, "maximum_value"),
         "achieve_date": lambda v: None if v in (None, "") else validation.parse_date(v, "achieve_date"),
