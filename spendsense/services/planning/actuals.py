@@ -1,0 +1,165 @@
+"""What each category spent and received over spans of dates, in the ledger's base
+currency, read from the category totals (models/planning.py) and never from the
+transactions.
+
+A span is cut into the whole calendar months inside it, read from the month totals,
+and the days around them, read from the day totals; the database sums each piece, so
+a span costs one index range per piece whatever the history holds. Amounts in the base
+currency are summed as they are; others are read per day (or per month) and converted
+with the reference rate of that day (for a month: of its last day), then summed.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    bindparam,
+    case,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
+
+from spendsense import money
+from spendsense.extensions import db
+from spendsense.models.planning import CategoryDayTotal, CategoryMonthTotal
+from spendsense.services import exchange
+
+# Statements stay well inside SQLite's limit of 500 SELECTs in one compound.
+PIECES_PER_STATEMENT = 200
+
+
+@dataclass(frozen=True)
+class Sums:
+    """Money out (``debit``) and in (``credit``) of a category over a span, both >= 0."""
+
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def net(self):
+        """Signed: negative when more went out than came in."""
+        return self.credit - self.debit
+
+
+def zero(currency):
+    nothing = money.from_minor(0, currency)
+    return Sums(nothing, nothing)
+
+
+def _next_month(day):
+    """The first day of the month after ``day``'s, or None past the calendar's end."""
+    if day.month == 12:
+        return date(day.year + 1, 1, 1) if day.year < date.max.year else None
+    return date(day.year, day.month + 1, 1)
+
+
+def _month_end(month):
+    following = _next_month(month)
+    return following - timedelta(days=1) if following else date.max
+
+
+def split(first, last):
+    """([(first, last)] of days, [(first month, last month)] of whole months) that make
+    up the span ``first`` to ``last``."""
+    if last < first:
+        return [], []
+    whole_first = first if first.day == 1 else _next_month(first)
+    after = last + timedelta(days=1) if last < date.max else None
+    whole_end = after.replace(day=1) if after else None  # the whole months end before this
+    if whole_first is None or (whole_end is not None and whole_first >= whole_end):
+        return [(first, last)], []
+    last_month = (whole_end - timedelta(days=1)).replace(day=1) if whole_end else last.replace(day=1)
+    days = []
+    if first < whole_first:
+        days.append((first, whole_first - timedelta(days=1)))
+    if whole_end is not None and whole_end <= last:
+        days.append((whole_end, last))
+    return days, [(whole_first, last_month)]
+
+
+def _converted(minor, from_currency, currency, day):
+    """Minor units of ``from_currency`` as minor units of ``currency`` on ``day``."""
+    if from_currency == currency or not minor:
+        return minor
+    amount = exchange.convert(money.from_minor(minor, from_currency), from_currency, currency, day).amount
+    return money.to_minor(amount, currency)
+
+
+def _statements(model, bucket, pieces, ledger_id, category_ids, currency):
+    """SELECTs summing each (span index, first, last) piece per category and currency;
+    rows in another currency than ``currency`` are kept apart per day (or month)."""
+    column = getattr(model, bucket)
+    # Inlined, so that PostgreSQL sees the grouped expression and the selected one as one.
+    base = bindparam("base_currency", currency, literal_execute=True)
+    when = type_coerce(case((model.currency == base, null()), else_=column), Date).label("bucket")
+    where = [model.ledger_id == ledger_id]
+    if category_ids is not None:
+        where.append(model.category_id.in_(sorted(category_ids)))
+    selects = [
+        select(literal(index, Integer).label("span"), model.category_id, model.currency, when,
+               func.sum(model.debit), func.sum(model.credit))
+        .where(*where, column.between(first, last))
+        .group_by(model.category_id, model.currency, when)
+        for index, first, last in pieces]
+    for start in range(0, len(selects), PIECES_PER_STATEMENT):
+        chunk = selects[start:start + PIECES_PER_STATEMENT]
+        yield chunk[0] if len(chunk) == 1 else union_all(*chunk)
+
+
+def _as_date(value):
+    return value if isinstance(value, date) or value is None else date.fromisoformat(value)
+
+
+def sums(ledger_id, spans, *, category_ids=None, currency):
+    """{category id: [Sums of each span, in order]} in ``currency`` (the ledger's base
+    currency) for the categories that had money in any span; spans may overlap.
+    ``category_ids`` limits the categories read (None: all)."""
+    if category_ids is not None and not category_ids:
+        return {}
+    pieces = {"day": [], "month": []}
+    for index, (first, last) in enumerate(spans):
+        days, months = split(first, last)
+        pieces["day"] += [(index, a, b) for a, b in days]
+        pieces["month"] += [(index, a, b) for a, b in months]
+    totals = defaultdict(lambda: [[0, 0] for _span in spans])
+    for model, bucket in ((CategoryDayTotal, "day"), (CategoryMonthTotal, "month")):
+        if not pieces[bucket]:
+            continue
+        for statement in _statements(model, bucket, pieces[bucket], ledger_id, category_ids, currency):
+            for index, category_id, row_currency, when, debit, credit in db.session.execute(statement):
+                when = _as_date(when)
+                if when is not None and bucket == "month":
+                    when = _month_end(when)
+                entry = totals[category_id][index]
+                entry[0] += _converted(int(debit), row_currency, currency, when)
+                entry[1] += _converted(int(credit), row_currency, currency, when)
+    return {category_id: [Sums(money.from_minor(debit, currency), money.from_minor(credit, currency))
+                          for debit, credit in entries]
+            for category_id, entries in totals.items()}
+
+
+def monthly(ledger_id, first_month, last_month, *, category_ids=None, currency):
+    """{category id: {month (its 1st): Sums}} of every whole calendar month from
+    ``first_month`` to ``last_month``, in ``currency``; months without money left out."""
+    model = CategoryMonthTotal
+    query = (select(model.category_id, model.currency, model.month, model.debit, model.credit)
+             .where(model.ledger_id == ledger_id, model.month.between(first_month, last_month)))
+    if category_ids is not None:
+        query = query.where(model.category_id.in_(sorted(category_ids)))
+    totals = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for category_id, row_currency, month, debit, credit in db.session.execute(query):
+        month = _as_date(month)
+        entry = totals[category_id][month]
+        entry[0] += _converted(debit, row_currency, currency, _month_end(month))
+        entry[1] += _converted(credit, row_currency, currency, _month_end(month))
+    return {category_id: {month: Sums(money.from_minor(debit, currency), money.from_minor(credit, currency))
+                          for month, (debit, credit) in months.items()}
+            for category_id, months in totals.items()}
