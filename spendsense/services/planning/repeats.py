@@ -28,14 +28,16 @@ from spendsense.models.planning import REPEAT_TYPES
 _FREQUENCIES = {"daily": rr.DAILY, "weekly": rr.WEEKLY, "fortnightly": rr.WEEKLY, "monthly": rr.MONTHLY,
                 "yearly": rr.YEARLY, "each weekday": rr.WEEKLY}
 WEEKDAYS = (rr.MO, rr.TU, rr.WE, rr.TH, rr.FR)
-# Months, weeks and days one step of each repeat type moves (for "how far apart").
+# Roughly how many days one step of each repeat type moves (for "how far apart").
 STEP_DAYS = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30, "yearly": 365, "each weekday": 1}
+# Days one step of a fixed-length repeat type moves (each weekday: one week of them).
+_FIXED_STEP = {"daily": 1, "weekly": 7, "fortnightly": 14, "each weekday": 7}
 
 
 @dataclass(frozen=True)
 class Repeat:
-    """A series' rule. ``count`` and ``end`` are optional limits (both may be given:
-    the earlier one ends it)."""
+    """A series' rule. ``count`` and ``end`` are optional limits; events give one or
+    neither (dateutil deprecates both at once)."""
 
     start: date
     repeat_type: str = "once"
@@ -59,12 +61,32 @@ class Repeat:
     def infinite(self):
         return self.repeat_type != "once" and self.end is None and self.count is None
 
-    def _rule(self):
+    def _anchor(self):
         first = self.start
         if self.repeat_type == "each weekday" and first.weekday() >= 5:
             # From the Monday after: rrule would count an interval's weeks from the weekend's own.
             first += timedelta(days=7 - first.weekday())
-        start = datetime.combine(first, time.min)
+        return first
+
+    def _near(self, day):
+        """A start equivalent to this one for dates from ``day`` on, at least one step
+        before it. rrule walks every occurrence from its start, so a daily series from
+        1990 asked about 2030 would take 14,000 steps; series of a fixed step (days,
+        weeks, weekdays) without a count can start a whole number of steps later."""
+        anchor = self._anchor()
+        if self.end is not None:  # before() a day after the end looks for the last one
+            day = min(day, self.end)
+        step = _FIXED_STEP.get(self.repeat_type)
+        if step is None or self.count is not None or day <= anchor:
+            return anchor
+        step *= self.interval
+        if self.repeat_type == "each weekday":  # whole weeks from the Monday of its first week
+            anchor -= timedelta(days=anchor.weekday())
+        steps = (day - anchor).days // step - 1
+        return anchor + timedelta(days=steps * step) if steps >= 1 else self._anchor()
+
+    def _rule(self, near=None):
+        start = datetime.combine(self._anchor() if near is None else self._near(near), time.min)
         until = datetime.combine(self.end, time.min) if self.end else None
         if self.repeat_type == "once":
             return rr.rrule(rr.DAILY, dtstart=start, count=1, until=until)
@@ -83,17 +105,18 @@ class Repeat:
         """The occurrences from ``first`` to ``last``, both included, in order."""
         if last < first or (self.end is not None and first > self.end) or last < self.start:
             return []
-        found = self._rule().between(datetime.combine(first, time.min), datetime.combine(last, time.min), inc=True)
+        found = self._rule(first).between(datetime.combine(first, time.min), datetime.combine(last, time.min),
+                                          inc=True)
         return [moment.date() for moment in found]
 
     def after(self, day, *, inclusive=False):
         """The first occurrence after ``day`` (or on it, when ``inclusive``); None if none."""
-        found = self._rule().after(datetime.combine(day, time.min), inc=inclusive)
+        found = self._rule(day).after(datetime.combine(day, time.min), inc=inclusive)
         return found.date() if found else None
 
     def before(self, day, *, inclusive=False):
         """The last occurrence before ``day`` (or on it, when ``inclusive``); None if none."""
-        found = self._rule().before(datetime.combine(day, time.min), inc=inclusive)
+        found = self._rule(day).before(datetime.combine(day, time.min), inc=inclusive)
         return found.date() if found else None
 
     def first(self):

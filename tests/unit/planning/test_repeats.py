@@ -254,3 +254,32 @@ def test_daylight_saving_moves_no_date_and_no_id(zone, first):
     # The offsets really differ before and after (so the case is a DST change).
     assert (datetime.combine(found[0], time(12), tzinfo=local).utcoffset()
             != datetime.combine(found[2], time(12), tzinfo=local).utcoffset())
+
+
+def test_a_window_far_from_the_start_gives_what_the_whole_walk_gives():
+    # Fixed-step series start their walk near the window (Repeat._near); compare with
+    # rrule walking from the real start, over 2,000 seeded random series and windows.
+    import random
+    from datetime import datetime, time, timedelta
+
+    chance = random.Random(10)
+    for _ in range(2000):
+        kind = chance.choice(["daily", "weekly", "fortnightly", "each weekday"])
+        start = D(2000, 1, 1) + timedelta(days=chance.randint(0, 3000))
+        end = chance.choice([None, start + timedelta(days=chance.randint(0, 9000))])
+        repeat = Repeat(start, kind, chance.randint(1, 4), end)
+        first = start + timedelta(days=chance.randint(-50, 9000))
+        last = first + timedelta(days=chance.randint(0, 60))
+        walk = repeat._rule()  # from the series' own start
+        at = datetime.combine(first, time.min)
+        assert repeat.between(first, last) == [m.date() for m in walk.between(
+            at, datetime.combine(last, time.min), inc=True)], (repeat, first, last)
+        for inclusive in (False, True):
+            after, before = walk.after(at, inc=inclusive), walk.before(at, inc=inclusive)
+            assert repeat.after(first, inclusive=inclusive) == (after.date() if after else None)
+            assert repeat.before(first, inclusive=inclusive) == (before.date() if before else None)
+
+
+def test_a_daily_series_from_1900_answers_for_2999_at_once():
+    assert Repeat(D(1900, 1, 1), "daily").occurs_on(D(2999, 1, 1))
+    assert not Repeat(D(1900, 1, 1), "weekly").occurs_on(D(2999, 1, 2))
