@@ -115,6 +115,8 @@ def create_app(config=None):
     register_error_handlers(app)
 
     from spendsense.cli import register_cli
+    from spendsense.planning_hook import register as register_planning_hook
 
     register_cli(app)
+    register_planning_hook(app)
     return app

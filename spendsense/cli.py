@@ -92,3 +92,17 @@ def register_cli(app):
         if gap:
             click.echo(f"The statement's balance differs from the account's by "
                        f"{money.from_minor(gap, target.currency)} {target.currency}.")
+
+    @app.cli.command("post-due")
+    @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+                  help="Post what is due up to this date (YYYY-MM-DD); default: each ledger's today.")
+    def post_due_command(day):
+        """Record the due transactions of events marked "post automatically" (safe to run again)."""
+        from spendsense.services.planning import recurring
+
+        counts = recurring.post_due(today=day.date() if day else None)
+        click.echo(f"Posted {counts['posted']}, matched {counts['matched']} to transactions entered by hand, "
+                   f"{counts['failed']} failed.")
+        if counts["failed"]:
+            click.echo("The failed ones are in the log; they are tried again on the next run.", err=True)
+            sys.exit(1)

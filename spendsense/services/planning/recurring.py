@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, not_, or_, select
+from sqlalchemy import not_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from spendsense import money
@@ -204,7 +204,7 @@ def local_today(ledger_id):
 def _ledgers_posting():
     """Ledgers with a "post automatically" series on a live account."""
     return db.session.scalars(
-        select(distinct(BudgetEvent.ledger_id))
+        select(BudgetEvent.ledger_id).distinct()
         .join(Scenario, Scenario.id == BudgetEvent.scenario_id).join(Account, Account.id == Scenario.account_id)
         .where(BudgetEvent.post_automatically.is_(True), Account.deleted_at.is_(None))
         .order_by(BudgetEvent.ledger_id)).all()
@@ -275,8 +275,9 @@ def command(occurrence):
     note = event.note.strip() if event.note and event.note.strip() else None
     amount, conversion = occurrence.amount, None
     if occurrence.currency != account.currency:
-        conversion = exchange.convert(occurrence.amount, occurrence.currency, account.currency, occurrence.day)
-        amount = conversion.amount
+        # A conversion holds sizes; the amount carries the sign (resolver.conversion_columns).
+        conversion = exchange.convert(abs(occurrence.amount), occurrence.currency, account.currency, occurrence.day)
+        amount = conversion.amount.copy_sign(occurrence.amount)
     return NewTransaction(
         amount=amount, account_id=account.id, category_id=event.category_id,
         occurred_at=datetime.combine(occurrence.day, BOOKED_AT),
