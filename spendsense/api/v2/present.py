@@ -1,17 +1,18 @@
 """Rows -> v2 answer models, for the objects that nest inside others: a transaction
 carries its category and its transaction account (with the institution), an account
-its transaction account. Each takes a row with the model's attributes (ORM object or
+its transaction account and its scenarios, an event its category and its scenario. Each takes a row with the model's attributes (ORM object or
 Core row) and makes no query of its own, so a list builds its answer from rows it read
 in one go (a converted balance's rate comes from the offline table, not the database).
 """
 
 from datetime import date
-from decimal import localcontext
+from decimal import Decimal, localcontext
 from functools import lru_cache
 
 from spendsense import money
 from spendsense.api.v2.schemas.accounts import Account, Institution, TransactionAccount
 from spendsense.api.v2.schemas.categories import Category
+from spendsense.api.v2.schemas.scenarios import Scenario
 from spendsense.services import exchange
 from spendsense.services.errors import Invalid
 
@@ -74,13 +75,40 @@ def transaction_account(account, institution_row, *, today: date, base_currency:
     )
 
 
-def account(row, institution_row, *, today: date, base_currency: str):
+def _minor_or_none(value, currency):
+    return money.from_minor(value, currency) if value is not None else None
+
+
+def scenario(row, account_row, *, today: date, base_currency: str):
+    """A scenario of ``account_row`` (its account). SpendSense keeps one balance per
+    account and every scenario plans on top of it, so the balances are the account's."""
+    currency = account_row.currency
+    balance = money.from_minor(account_row.balance, currency)
+    converted, rate = in_base(balance, currency, today=today, base_currency=base_currency)
+    return Scenario(
+        id=row.id, title=row.title, description=row.description or None,
+        interest_rate=Decimal(row.interest_rate) if row.interest_rate else None,
+        interest_rate_repeat_id=row.interest_rate_repeat_id or 0, type=row.type,
+        minimum_value=_minor_or_none(row.minimum_value, currency),
+        maximum_value=_minor_or_none(row.maximum_value, currency), achieve_date=row.achieve_date,
+        starting_balance=money.from_minor(account_row.opening_balance, currency),
+        starting_balance_date=account_row.opening_date, current_balance=balance, current_balance_date=today,
+        current_balance_in_base_currency=converted, current_balance_exchange_rate=rate,
+        created_at=row.created_at, updated_at=row.updated_at,
+    )
+
+
+def account(row, institution_row, *, today: date, base_currency: str, scenarios=()):
     """A SpendSense account as a PocketSmith account: its one transaction account is
-    both the primary one and the whole list, and the balances are that one's."""
+    both the primary one and the whole list, and the balances are that one's.
+    ``scenarios`` are the account's scenario rows, the primary one first."""
     held = transaction_account(row, institution_row, today=today, base_currency=base_currency)
+    plans = [scenario(plan, row, today=today, base_currency=base_currency) for plan in scenarios]
+    primary = next((model for plan, model in zip(scenarios, plans, strict=True) if plan.is_primary), None)
     return Account(
         id=row.id, title=row.name, currency_code=row.currency, type=row.type, is_net_worth=row.is_net_worth,
         primary_transaction_account=held, transaction_accounts=[held],
+        primary_scenario=primary, scenarios=plans,
         current_balance=held.current_balance, current_balance_date=today,
         current_balance_in_base_currency=held.current_balance_in_base_currency,
         current_balance_exchange_rate=held.current_balance_exchange_rate,

@@ -2,7 +2,8 @@
 
 One SpendSense account is one PocketSmith account with exactly one transaction
 account, which shares its id (COMPAT.md §4): ``Account.primary_transaction_account``
-and the one item of ``Account.transaction_accounts`` describe the same row.
+and the one item of ``Account.transaction_accounts`` describe the same row. Its
+``scenarios`` are its plans, the primary one first (schemas/scenarios.py).
 The request bodies read only what SpendSense keeps; the services check the rules
 (unique account names, an institution of the caller's).
 """
@@ -23,6 +24,7 @@ from spendsense.api.v2.fields import (
     Query,
     Timestamp,
 )
+from spendsense.api.v2.schemas.scenarios import Scenario
 from spendsense.services import validation
 from spendsense.services.errors import Invalid
 
@@ -69,7 +71,9 @@ class Account(Out):
     type: AccountTypeOut
     is_net_worth: bool
     primary_transaction_account: TransactionAccount
+    primary_scenario: Scenario | None = None
     transaction_accounts: list[TransactionAccount]
+    scenarios: list[Scenario] = []
     current_balance: Money
     current_balance_date: Day
     current_balance_in_base_currency: Money | None = None

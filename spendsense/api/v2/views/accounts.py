@@ -2,8 +2,11 @@
 a SpendSense account is one PocketSmith account with one transaction account, same id.
 
 Lists come in the accounts' display order (position, then id), each read with its
-institution in one SELECT however many accounts there are.
+institution in one SELECT however many accounts there are, and their scenarios in one
+more.
 """
+
+from collections import defaultdict
 
 from spendsense.api.v2 import lookup, present
 from spendsense.api.v2.routes import operation
@@ -18,6 +21,7 @@ from spendsense.api.v2.schemas.accounts import (
 from spendsense.models import Account as AccountRow
 from spendsense.models import Institution
 from spendsense.services.ledger import accounts
+from spendsense.services.planning import scenarios
 
 TAG = "Accounts"
 HELD_TAG = "Transaction Accounts"
@@ -29,13 +33,27 @@ def _listed(ledger_id, presenter, **filters):
             for row, institution in accounts.with_institutions(ledger_id, **filters)]
 
 
+def _listed_accounts(ledger_id, **filters):
+    as_of = lookup.as_of()
+    plans = defaultdict(list)
+    for plan in scenarios.list_for_ledger(ledger_id):
+        plans[plan.account_id].append(plan)
+    return [present.account(row, institution, scenarios=plans[row.id], **as_of)
+            for row, institution in accounts.with_institutions(ledger_id, **filters)]
+
+
 def _one(row, presenter):
     return presenter(row, row.institution, **lookup.as_of())
 
 
+def _one_account(ledger_id, row):
+    return present.account(row, row.institution, scenarios=scenarios.list_for_account(ledger_id, row.id),
+                           **lookup.as_of())
+
+
 @operation("GET", "/accounts/<int:id>", summary="Get account", tag=TAG, response=Account)
 def get_account(id):
-    return _one(lookup.owned(AccountRow, id, "Account"), present.account)
+    return _one_account(lookup.ledger_id(), lookup.owned(AccountRow, id, "Account"))
 
 
 @operation("PUT", "/accounts/<int:id>", summary="Update account", tag=TAG, body=AccountChange,
@@ -43,10 +61,11 @@ def get_account(id):
 def update_account(id, body):
     account = lookup.owned(AccountRow, id, "Account")
     given = body.given()
+    ledger_id = lookup.ledger_id(write=True)
     account = accounts.update_account(
-        lookup.ledger_id(write=True), account.id, name=given.get("title"), type=given.get("type"),
+        ledger_id, account.id, name=given.get("title"), type=given.get("type"),
         currency=given.get("currency_code"), is_net_worth=given.get("is_net_worth"))
-    return _one(account, present.account)
+    return _one_account(ledger_id, account)
 
 
 @operation("DELETE", "/accounts/<int:id>", summary="Delete account", tag=TAG)
@@ -59,7 +78,7 @@ def delete_account(id):
            response=list[Account])
 def list_accounts(id):
     lookup.check_user(id)
-    return _listed(lookup.ledger_id(), present.account)
+    return _listed_accounts(lookup.ledger_id())
 
 
 @operation("POST", "/users/<int:id>/accounts", summary="Create an account in user", tag=TAG,
@@ -69,7 +88,7 @@ def create_account(id, body):
     ledger_id = lookup.ledger_id(write=True)
     account = lookup.in_body(lambda: accounts.create_account(
         ledger_id, body.title, type=body.type, currency=body.currency_code, institution_id=body.institution_id))
-    return _one(account, present.account)
+    return _one_account(ledger_id, account)
 
 
 @operation("PUT", "/users/<int:id>/accounts", summary="Update the display order of accounts in user",
@@ -80,14 +99,14 @@ def reorder_accounts(id, body):
     lookup.check_user(id)
     ledger_id = lookup.ledger_id(write=True)
     accounts.reorder_accounts(ledger_id, [place.id for place in body.accounts])
-    return _listed(ledger_id, present.account)
+    return _listed_accounts(ledger_id)
 
 
 @operation("GET", "/institutions/<int:id>/accounts", summary="List accounts in institution", tag=TAG,
            response=list[Account])
 def list_institution_accounts(id):
     institution = lookup.owned(Institution, id, "Institution")
-    return _listed(lookup.ledger_id(), present.account, institution_id=institution.id)
+    return _listed_accounts(lookup.ledger_id(), institution_id=institution.id)
 
 
 @operation("GET", "/transaction_accounts/<int:id>", summary="Get transaction account", tag=HELD_TAG,
