@@ -72,7 +72,9 @@ def openapi_document():
 from spendsense.api.v2.views import (  # noqa: E402,F401  (routes register on bp)
     accounts,
     attachments,
+    budgets,
     categories,
+    events,
     institutions,
     labels,
     reference,
