@@ -13,14 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import (
     Date,
     Integer,
+    String,
     bindparam,
     case,
     func,
-    literal,
+    literal_column,
     null,
     select,
     type_coerce,
@@ -93,48 +95,69 @@ def _converted(minor, from_currency, currency, day):
     return money.to_minor(amount, currency)
 
 
-def _statements(model, bucket, pieces, ledger_id, category_ids, currency):
-    """SELECTs summing each (span index, first, last) piece per category and currency;
-    rows in another currency than ``currency`` are kept apart per day (or month)."""
+@lru_cache(maxsize=128)
+def _template(bucket, count, filtered):
+    """A compound SELECT summing ``count`` pieces of the day (or month) totals, each
+    between its ``first_<i>`` and ``last_<i>`` and, when ``filtered``, over its own
+    ``categories_<i>``; rows in another currency than ``base_currency`` are kept apart
+    per day (or month). Built once per shape: the values are bound at execution."""
+    model = CategoryDayTotal if bucket == "day" else CategoryMonthTotal
     column = getattr(model, bucket)
     # Inlined, so that PostgreSQL sees the grouped expression and the selected one as one.
-    base = bindparam("base_currency", currency, literal_execute=True)
+    base = bindparam("base_currency", type_=String, literal_execute=True)
     when = type_coerce(case((model.currency == base, null()), else_=column), Date).label("bucket")
-    where = [model.ledger_id == ledger_id]
-    if category_ids is not None:
-        where.append(model.category_id.in_(sorted(category_ids)))
-    selects = [
-        select(literal(index, Integer).label("span"), model.category_id, model.currency, when,
-               func.sum(model.debit), func.sum(model.credit))
-        .where(*where, column.between(first, last))
-        .group_by(model.category_id, model.currency, when)
-        for index, first, last in pieces]
-    for start in range(0, len(selects), PIECES_PER_STATEMENT):
-        chunk = selects[start:start + PIECES_PER_STATEMENT]
-        yield chunk[0] if len(chunk) == 1 else union_all(*chunk)
+    selects = []
+    for index in range(count):
+        where = [model.ledger_id == bindparam("ledger_id"),
+                 column.between(bindparam(f"first_{index}", type_=Date), bindparam(f"last_{index}", type_=Date))]
+        if filtered:
+            where.append(model.category_id.in_(bindparam(f"categories_{index}", expanding=True)))
+        selects.append(select(literal_column(str(index), Integer).label("span"), model.category_id, model.currency,
+                              when, func.sum(model.debit), func.sum(model.credit))
+                       .where(*where).group_by(model.category_id, model.currency, when))
+    return selects[0] if count == 1 else union_all(*selects)
+
+
+def _rows(bucket, pieces, ledger_id, currency):
+    """(span index, category, currency, day or None, debit, credit) of every piece
+    (span index, first, last, category ids or None for all)."""
+    for start in range(0, len(pieces), PIECES_PER_STATEMENT):
+        chunk = pieces[start:start + PIECES_PER_STATEMENT]
+        filtered = chunk[0][3] is not None
+        params = {"ledger_id": ledger_id, "base_currency": currency}
+        for index, (_span, first, last, category_ids) in enumerate(chunk):
+            params[f"first_{index}"], params[f"last_{index}"] = first, last
+            if filtered:
+                params[f"categories_{index}"] = sorted(category_ids)
+        for index, category_id, row_currency, when, debit, credit in db.session.execute(
+                _template(bucket, len(chunk), filtered), params):
+            yield chunk[index][0], category_id, row_currency, when, debit, credit
 
 
 def _as_date(value):
     return value if isinstance(value, date) or value is None else date.fromisoformat(value)
 
 
-def sums(ledger_id, spans, *, category_ids=None, currency):
+def sums(ledger_id, spans, *, category_ids=None, per_span=None, currency):
     """{category id: [Sums of each span, in order]} in ``currency`` (the ledger's base
     currency) for the categories that had money in any span; spans may overlap.
-    ``category_ids`` limits the categories read (None: all)."""
-    if category_ids is not None and not category_ids:
-        return {}
+    ``category_ids`` limits the categories read (None: all); ``per_span`` gives each
+    span categories of its own instead."""
+    if per_span is None:
+        per_span = [category_ids] * len(spans)
     pieces = {"day": [], "month": []}
-    for index, (first, last) in enumerate(spans):
-        days, months = split(first, last)
-        pieces["day"] += [(index, a, b) for a, b in days]
-        pieces["month"] += [(index, a, b) for a, b in months]
-    totals = defaultdict(lambda: [[0, 0] for _span in spans])
-    for model, bucket in ((CategoryDayTotal, "day"), (CategoryMonthTotal, "month")):
-        if not pieces[bucket]:
+    for index, ((first, last), wanted) in enumerate(zip(spans, per_span, strict=True)):
+        if wanted is not None and not wanted:
             continue
-        for statement in _statements(model, bucket, pieces[bucket], ledger_id, category_ids, currency):
-            for index, category_id, row_currency, when, debit, credit in db.session.execute(statement):
+        days, months = split(first, last)
+        pieces["day"] += [(index, a, b, wanted) for a, b in days]
+        pieces["month"] += [(index, a, b, wanted) for a, b in months]
+    totals = defaultdict(lambda: [[0, 0] for _span in spans])
+    for bucket, found in pieces.items():
+        # Pieces with and without a category filter never share a statement.
+        for filtered in (True, False):
+            chosen = [piece for piece in found if (piece[3] is not None) == filtered]
+            for index, category_id, row_currency, when, debit, credit in _rows(bucket, chosen, ledger_id, currency):
                 when = _as_date(when)
                 if when is not None and bucket == "month":
                     when = _month_end(when)

@@ -25,6 +25,7 @@ or received against expected); a period with no budget is neither over nor under
 anything and has used 0 %, as PocketSmith reports it.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -40,9 +41,9 @@ from spendsense.models.planning import CategoryBudgetOption, Scenario
 from spendsense.services import validation
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import categories
-from spendsense.services.planning import occurrences, periods
+from spendsense.services.planning import periods
 from spendsense.services.planning.repeats import Repeat
-from spendsense.services.planning.rollover import Cell, Line, evaluate
+from spendsense.services.planning.rollover import Cell, Line, evaluate, listed, series_rows
 from spendsense.services.uow import write_transaction
 
 PERCENT = Decimal("0.01")
@@ -215,7 +216,7 @@ def _package(category, side, grid, currency, cells, today):
 
 
 def _primary_series(ledger_id, category_ids=None):
-    return [row for row in occurrences.series(ledger_id, category_ids=category_ids) if row.scenario.is_primary]
+    return series_rows(ledger_id, category_ids=category_ids, primary=True)
 
 
 def _scenario_series(ledger_id, scenario_ids, category_ids):
@@ -225,7 +226,13 @@ def _scenario_series(ledger_id, scenario_ids, category_ids):
         .where(Scenario.ledger_id == ledger_id, Account.deleted_at.is_(None), Scenario.id.in_(list(scenario_ids)))))
     if set(scenario_ids) - known:
         raise NotFound(SCENARIO_NOT_FOUND, entity="scenario")
-    return occurrences.series(ledger_id, scenario_ids=list(scenario_ids), category_ids=category_ids)
+    return series_rows(ledger_id, scenario_ids=scenario_ids, category_ids=category_ids)
+
+
+def _event_periods(row, horizon):
+    """The series' event periods, from the occurrences the plan reads too (listed)."""
+    repeat = Repeat.of(row)
+    return periods.EventPeriods(repeat, periods.later(horizon, periods.gap(repeat)))
 
 
 def _first_occurrence(rows):
@@ -234,23 +241,25 @@ def _first_occurrence(rows):
 
 
 def _event_grid(rows, first, last, interval):
-    """The event periods every series in ``rows`` shares over first..last, or NotAligned."""
-    repeats = [Repeat.of(row) for row in rows]
-    repeating = sorted((repeat for repeat in repeats if repeat.repeat_type != "once"),
-                       key=lambda repeat: (periods.step_days(repeat), repeat.start))
+    """(the reference series' periods, the event periods every series in ``rows``
+    shares over first..last), or NotAligned."""
+    repeating = sorted((row for row in rows if row.repeat_type != "once"),
+                       key=lambda row: (periods.step_days(Repeat.of(row)), row.start_date, row.id))
     if not repeating:
         raise NotAligned()
-    reference = repeating[0]
+    reference = Repeat.of(repeating[0])
     kind, count = _SUGGESTED[reference.repeat_type]
     suggested = (kind, count * reference.interval)
     grid = periods.series_grid(reference, first, last, interval=interval)
     if not grid:
         raise NotAligned(suggested)
     starts = {start for start, _end in grid}
-    for repeat in repeats:
-        if any(day not in starts for day in repeat.between(grid[0][0], grid[-1][1])):
+    for row in rows:
+        days = listed(row, grid[-1][1])
+        if any(day not in starts for day in days[bisect_left(days, grid[0][0]):bisect_right(days, grid[-1][1])]):
             raise NotAligned(suggested)
-    return reference, periods.joined(grid, interval)
+    return periods.EventPeriods(reference, periods.later(grid[-1][1], periods.gap(reference))), \
+        periods.joined(grid, interval)
 
 
 def _grid(ctx, period, interval, start, end, rows):
@@ -262,7 +271,7 @@ def _grid(ctx, period, interval, start, end, rows):
         reference, grid = _event_grid(rows, start, end, interval)
 
         def begins(day):
-            held = periods.of_series(reference, day)
+            held = reference.holding(day)
             return held[0] if held else day
         return grid, begins
     grid = periods.calendar(period, interval, start, end, week_start=ctx.week_start)
@@ -290,20 +299,20 @@ def _summed(lines_cells):
 # --- the three analyses
 
 
-def _current_period(ctx, members, rows, today):
-    """The event period holding today of the members' repeating series (the longest
-    cadence wins, then the earliest start); None when no series runs today."""
+def _current_period(members, by_category, today, horizon):
+    """The event periods of the members' repeating series and the one holding today
+    (the longest cadence wins, then the earliest start); None when no series runs today."""
     running = []
-    for row in rows:
-        if row.category_id in members and row.repeat_type != "once":
-            repeat = Repeat.of(row)
-            held = periods.of_series(repeat, today)
+    for row in (row for category_id in members for row in by_category.get(category_id, ())):
+        if row.repeat_type != "once":
+            series = _event_periods(row, horizon)
+            held = series.holding(today)
             if held is not None:
-                running.append((-periods.step_days(repeat), row.start_date, row.id, repeat, held))
+                running.append((-periods.step_days(series.repeat), row.start_date, row.id, series, held))
     if not running:
         return None
-    *_order, repeat, held = min(running, key=lambda entry: entry[:3])
-    return held, repeat
+    *_order, series, held = min(running, key=lambda entry: entry[:3])
+    return held, series
 
 
 def budget(ledger_id, *, today, roll_up=False):
@@ -311,20 +320,24 @@ def budget(ledger_id, *, today, roll_up=False):
     categories with a series running today, or with events in today's calendar month."""
     ctx = _context(ledger_id)
     rows = _primary_series(ledger_id)
-    budgeted = {row.category_id for row in rows}
+    by_category = defaultdict(list)
+    for row in rows:
+        by_category[row.category_id].append(row)
+    # Far enough for the period holding today of every series, and today's month.
+    horizon = periods.later(today, max([31, *(periods.gap(Repeat.of(row)) for row in rows)]))
     lines, order = [], []
     for category in ctx.categories.values():
         members = {category.id}
         if roll_up and category.parent_id is None:
             members |= ctx.descendants(category.id)
-        if not members & budgeted:
+        if not members & by_category.keys():
             continue
-        found = _current_period(ctx, members, rows, today)
+        found = _current_period(members, by_category, today, horizon)
         if found is not None:
-            span, repeat = found
+            span, series = found
 
-            def begins(day, repeat=repeat):
-                held = periods.of_series(repeat, day)
+            def begins(day, series=series):
+                held = series.holding(day)
                 return held[0] if held else day
         else:
             span = periods.calendar("months", 1, today, today)[0]
@@ -334,7 +347,7 @@ def budget(ledger_id, *, today, roll_up=False):
         line = _line(ctx, members, ctx.side(category), [span], rows, begins, category.id in ctx.rollover)
         lines.append(line)
         order.append((category, found is not None))
-    results = evaluate(ctx.ledger_id, ctx.currency, lines, rows)
+    results = evaluate(ctx.ledger_id, ctx.currency, lines, rows, horizon=horizon)
     packages = []
     for (category, running), line, cells in zip(order, lines, results, strict=True):
         if not running and not cells[0].base:
@@ -352,7 +365,7 @@ def budget_summary(ledger_id, *, period, interval, start, end, today):
     grid, begins = _grid(ctx, period, interval, start, end, rows)
     lines = [_line(ctx, {category.id}, ctx.side(category), grid, rows, begins, category.id in ctx.rollover)
              for category in counted]
-    results = evaluate(ctx.ledger_id, ctx.currency, lines, rows)
+    results = evaluate(ctx.ledger_id, ctx.currency, lines, rows, horizon=grid[-1][1])
     analysed = {}
     for side in ("expense", "income"):
         cells = [cells for line, cells in zip(lines, results, strict=True) if line.side == side]
@@ -379,6 +392,6 @@ def trend_analysis(ledger_id, *, period, interval, start, end, category_ids, sce
     grid, begins = _grid(ctx, period, interval, start, end, rows)
     lines = [_line(ctx, {category.id}, ctx.side(category), grid, rows, begins, category.id in ctx.rollover)
              for category in chosen]
-    results = evaluate(ctx.ledger_id, ctx.currency, lines, rows)
+    results = evaluate(ctx.ledger_id, ctx.currency, lines, rows, horizon=grid[-1][1])
     return [_package(category, line.side, grid, ctx.currency, cells, today)
             for category, line, cells in zip(chosen, lines, results, strict=True)]

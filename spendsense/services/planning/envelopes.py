@@ -28,11 +28,12 @@ from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import Ledger, User
 from spendsense.models.planning import BudgetAssignment
-from spendsense.services import exchange, validation
+from spendsense.services import validation
 from spendsense.services.errors import Invalid
 from spendsense.services.ledger import categories
-from spendsense.services.planning import actuals, analysis, occurrences
+from spendsense.services.planning import actuals, analysis
 from spendsense.services.planning.repeats import Repeat
+from spendsense.services.planning.rollover import Plan, series_rows
 from spendsense.services.uow import write_transaction
 
 NOT_AN_ENVELOPE = "Only an expense category (not a transfer one) has an envelope."
@@ -85,18 +86,6 @@ def _base_currency(ledger_id):
                              .where(Ledger.id == ledger_id))
 
 
-def _planned(ledger_id, rows, first, last, currency):
-    """{(category id, month): what the events plan in that month (signed)}."""
-    found = {}
-    for occurrence in occurrences.between(ledger_id, first, last, rows=rows):
-        amount = occurrence.amount
-        if occurrence.currency != currency:
-            amount = exchange.convert(amount, occurrence.currency, currency, occurrence.day).amount
-        key = (occurrence.category_id, occurrence.day.replace(day=1))
-        found[key] = found.get(key, 0) + amount
-    return found
-
-
 def _first_month(ledger_id, rows):
     """The ledger's first budgeted month: its earliest assignment or budget event."""
     candidates = [day for day in (Repeat.of(row).first() for row in rows) if day is not None]
@@ -115,15 +104,14 @@ def month(ledger_id, month, *, today):
     spent = [category for category in visible if category.kind == "spent"]
     earn_ids = [category.id for category in visible if category.kind == "earn"]
     rolling = analysis.rollover_categories(ledger_id)
-    rows = [row for row in occurrences.series(ledger_id, category_ids=[category.id for category in spent])
-            if row.scenario.is_primary]
+    rows = series_rows(ledger_id, category_ids=[category.id for category in spent], primary=True)
     first = min(_first_month(ledger_id, rows) or month, month)
     months = _months(first, month)
     assignments = {(category_id, when if isinstance(when, date) else date.fromisoformat(when)): amount
                    for category_id, when, amount in db.session.execute(
                        select(BudgetAssignment.category_id, BudgetAssignment.month, BudgetAssignment.amount)
                        .where(BudgetAssignment.ledger_id == ledger_id, BudgetAssignment.month.between(first, month)))}
-    planned = _planned(ledger_id, rows, first, _month_end(month), currency)
+    planned = Plan(ledger_id, rows, first, _month_end(month), currency, _month_end(month))
     money_in = actuals.monthly(ledger_id, first, month, category_ids=[category.id for category in visible],
                                currency=currency)
     nothing = money.from_minor(0, currency)
@@ -131,7 +119,7 @@ def month(ledger_id, month, *, today):
     def assigned(category_id, when):
         if (category_id, when) in assignments:
             return money.from_minor(assignments[(category_id, when)], currency)
-        return -planned.get((category_id, when), nothing)
+        return -planned.total((category_id,), when, _month_end(when))
 
     def activity(category_id, when):
         found = money_in.get(category_id, {}).get(when)

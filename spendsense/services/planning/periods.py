@@ -9,7 +9,9 @@ budget on the 20th runs from the 20th to the 19th of the next month.
 Every period is an inclusive ``(start, end)`` pair of dates.
 """
 
+from bisect import bisect_right
 from datetime import date, timedelta
+from functools import lru_cache
 
 from spendsense.services.errors import Invalid
 from spendsense.services.planning.repeats import STEP_DAYS, Repeat
@@ -94,26 +96,89 @@ def holding(period, interval, anchor, day, *, week_start=0):
     return step(period, anchor, (units // interval) * interval) or unit
 
 
+# The most days between two occurrences of one step of each repeat type.
+_GAP_DAYS = {"once": 0, "daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 31, "yearly": 366,
+             "each weekday": 7}
+
+
+def gap(repeat):
+    """At least as many days as lie between two occurrences of the series."""
+    return _GAP_DAYS[repeat.repeat_type] * repeat.interval
+
+
+def later(day, days):
+    """``day`` plus ``days``, or the last date there is."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
+@lru_cache(maxsize=2048)
+def dates(repeat, until):
+    """Every occurrence of ``repeat`` up to ``until``, in order. A rule is a pure value
+    and dateutil walks a series from its start on every question, so each (rule, end)
+    is worked out once per process and then asked with bisections."""
+    return tuple(repeat.between(repeat.start, until))
+
+
 def natural(repeat):
     """The rule without its end or count: where the next occurrence would have fallen,
     which is where the last event period of a finished series ends."""
     return Repeat(repeat.start, repeat.repeat_type, repeat.interval)
 
 
+@lru_cache(maxsize=2048)
+def _following(repeat, day):
+    """The occurrence the series' rule, without end, has after ``day`` (an occurrence)."""
+    return natural(repeat).after(day)
+
+
+class EventPeriods:
+    """The event periods of one series, from its occurrences up to ``until`` (which must
+    reach past every day asked about by the series' ``gap``, or to where it ends)."""
+
+    def __init__(self, repeat, until):
+        self.repeat = repeat
+        self.dates = () if repeat.repeat_type == "once" else dates(repeat, until)
+
+    def _period(self, index):
+        start = self.dates[index]
+        if index + 1 < len(self.dates):
+            return start, self.dates[index + 1] - ONE_DAY
+        following = _following(self.repeat, start)
+        return start, following - ONE_DAY if following else date.max
+
+    def holding(self, day):
+        """The (start, end) of the period holding ``day``, or None (before the first
+        occurrence, after the period of the last one, or for a once series)."""
+        index = bisect_right(self.dates, day) - 1
+        if index < 0:
+            return None
+        period = self._period(index)
+        return period if day <= period[1] else None
+
+    def grid(self, first, last, interval=1):
+        """The periods covering ``first`` to ``last`` (widened to whole ones, and on until
+        their number is a multiple of ``interval`` while the series lasts; from the first
+        occurrence when ``first`` is before it)."""
+        index = max(bisect_right(self.dates, first) - 1, 0)
+        if self.dates and self.dates[index] < first and self.holding(first) is None:
+            index += 1  # ``first`` falls after the last period: nothing covers it
+        spans = []
+        while index < len(self.dates) and (self.dates[index] <= last or len(spans) % interval):
+            if len(spans) == MAX_PERIODS:
+                raise Invalid.field("end_date", TOO_MANY)
+            spans.append(self._period(index))
+            index += 1
+        return spans
+
+
 def of_series(repeat, day):
     """The (start, end) of the event period of ``repeat`` holding ``day``: from the
     occurrence on or before it to the day before the next. None before the first
     occurrence, after the period of the last one, and for a series that happens once."""
-    if repeat.repeat_type == "once":
-        return None
-    start = repeat.before(day, inclusive=True)
-    if start is None:
-        return None
-    following = natural(repeat).after(start)
-    if following is None:
-        return None
-    end = following - ONE_DAY
-    return (start, end) if day <= end else None
+    return EventPeriods(repeat, later(day, gap(repeat))).holding(day)
 
 
 def series_grid(repeat, first, last, *, interval=1):
@@ -121,18 +186,7 @@ def series_grid(repeat, first, last, *, interval=1):
     periods, and on until their number is a multiple of ``interval`` while the series
     lasts; starting at the first occurrence when ``first`` is before it). Empty when the
     series has no period in the range."""
-    opening = of_series(repeat, first)
-    start = opening[0] if opening else repeat.after(first, inclusive=True)
-    spans = []
-    while start is not None and (start <= last or len(spans) % interval):
-        period = of_series(repeat, start)
-        if period is None:
-            break
-        if len(spans) == MAX_PERIODS:
-            raise Invalid.field("end_date", TOO_MANY)
-        spans.append(period)
-        start = period[1] + ONE_DAY if period[1] < date.max else None
-    return spans
+    return EventPeriods(repeat, later(last, gap(repeat) * (interval + 1))).grid(first, last, interval)
 
 
 def joined(spans, interval):
