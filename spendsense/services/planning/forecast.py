@@ -77,8 +77,11 @@ def forecast(ledger_id, *, today, days=365, scenario_ids=None, account_ids=None)
     expected = _expected(ledger_id, today, last, [scenario.id for scenario in included])
     later = _later_transactions(ledger_id, ids, today, last)
     results = []
+    by_account = {}
+    for plan in expected:
+        by_account.setdefault(plan.account_id, []).append(plan)
     for account in chosen:
-        mine = [occurrence for occurrence in expected if occurrence[0].account_id == account.id]
+        mine = by_account.get(account.id, [])
         interest = _interest_days(today, last, [s for s in included if s.account_id == account.id])
         results.append(_project(account, today, days, mine, later.get(account.id, ({}, 0)), interest))
     return results
@@ -115,7 +118,7 @@ def _accounts(ledger_id, account_ids, scenario_accounts):
 
 
 def _expected(ledger_id, today, last, scenario_ids):
-    """[(occurrence, minor amount in its account's currency)] still expected after today.
+    """[recurring.Planned] still expected after today, amounts in their account's currency.
 
     Occurrences from two weeks back are read too: they may be what a recent transaction
     paid, which must not then count for a later one (recurring.assign)."""
@@ -123,10 +126,9 @@ def _expected(ledger_id, today, last, scenario_ids):
         return []
     found = occurrences.between(ledger_id, today - timedelta(days=2 * recurring.MATCH_DAYS), last,
                                 scenario_ids=scenario_ids)
-    open_ones = [occurrence for occurrence in found if occurrence.state is None]
-    paid = recurring.matches(ledger_id, open_ones, today=today)
-    return [(occurrence, recurring.planned_minor(occurrence, today)) for occurrence in open_ones
-            if occurrence.day > today and (occurrence.event.id, occurrence.day) not in paid]
+    plans = recurring.planned(found, today=today, strict=True)
+    paid = recurring.paid_by(ledger_id, plans)
+    return [plan for plan in plans if plan.day > today and plan.key not in paid]
 
 
 def _later_transactions(ledger_id, account_ids, today, last):
@@ -174,10 +176,11 @@ def _project(account, today, days, expected, later, credits):
     by_day, after_today = later
     deltas = dict(by_day)
     next_income = None
-    for occurrence, minor in expected:
-        deltas[occurrence.day] = deltas.get(occurrence.day, 0) + minor
-        if minor > 0 and (next_income is None or occurrence.day < next_income):
-            next_income = occurrence.day
+    for plan in expected:
+        day = plan.day
+        deltas[day] = deltas.get(day, 0) + plan.minor
+        if plan.minor > 0 and (next_income is None or day < next_income):
+            next_income = day
     balance = account.balance - after_today
     points = [(today, balance)]
     for offset in range(1, days + 1):

@@ -32,6 +32,7 @@ import logging
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import not_, or_, select
@@ -63,9 +64,9 @@ def external_id(event_id, day):
     return f"{EXTERNAL_PREFIX}{event_id}:{day.isoformat()}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actual:
-    """The columns of an actual transaction that matching reads."""
+    """The columns of an actual transaction that matching reads (``payee`` folded)."""
 
     id: int
     account_id: int
@@ -73,6 +74,28 @@ class Actual:
     payee: str | None
     amount: int
     day: date
+
+
+class Planned(NamedTuple):
+    """An open occurrence as matching reads it: its amount in its account's currency
+    (minor units) and its note folded for comparing with payees. A tuple: a forecast
+    makes thousands of them."""
+
+    occurrence: occurrences.Occurrence
+    event_id: int
+    day: date
+    account_id: int
+    category_id: int
+    note: str | None
+    minor: int
+
+    @property
+    def key(self):
+        return self.event_id, self.day
+
+
+def _fold(text):
+    return (text.strip().casefold() or None) if text else None
 
 
 def planned_minor(occurrence, on=None):
@@ -86,14 +109,36 @@ def planned_minor(occurrence, on=None):
     return money.to_minor(converted.amount, currency)
 
 
-def _fits(planned, note, category_id, day, actual):
-    if planned == 0 or abs(actual.day - day) > timedelta(days=MATCH_DAYS):
-        return False
-    if abs(actual.amount - planned) * 100 > abs(planned) * MATCH_PERCENT:
-        return False
-    if category_id is not None and actual.category_id == category_id:
-        return True
-    return bool(note and note.strip() and actual.payee and actual.payee.strip().casefold() == note.strip().casefold())
+def planned(open_occurrences, *, today, strict=False):
+    """[Planned] of the occurrences without a state; an amount in another currency at
+    the rate of its date (today's for a later one). Without a rate an occurrence is
+    left out, or, ``strict``, Invalid. A series' columns are read once, not per date:
+    a year of a daily series is 365 occurrences of one row."""
+    facts, rates, found = {}, {}, []
+    for occurrence in open_occurrences:
+        if occurrence.state is not None:
+            continue
+        event = occurrence.event
+        fact = facts.get(event.id)
+        if fact is None:
+            account = event.scenario.account
+            same = event.currency == account.currency
+            fact = facts[event.id] = (account.id, event.category_id, _fold(event.note), event.amount if same else None)
+        minor = fact[3]
+        if minor is None:
+            on = min(occurrence.day, today)
+            if (event.id, on) not in rates:
+                try:
+                    rates[event.id, on] = planned_minor(occurrence, on)
+                except Invalid:
+                    if strict:
+                        raise
+                    rates[event.id, on] = None
+            minor = rates[event.id, on]
+            if minor is None:
+                continue
+        found.append(Planned(occurrence, event.id, occurrence.day, fact[0], fact[1], fact[2], minor))
+    return found
 
 
 def unclaimed(ledger_id, account_ids, first, last):
@@ -112,68 +157,68 @@ def unclaimed(ledger_id, account_ids, first, last):
                or_(Transaction.external_id.is_(None), not_(Transaction.external_id.startswith(EXTERNAL_PREFIX))),
                ~claimed)
         .order_by(Transaction.id))
-    return [Actual(row.id, row.account_id, row.category_id, row.payee, row.amount, row.occurred_at.date())
+    return [Actual(row.id, row.account_id, row.category_id, _fold(row.payee), row.amount, row.occurred_at.date())
             for row in rows]
 
 
-def assign(planned, actuals):
-    """{(series id, date): Actual} pairing occurrences with transactions, each used once.
+def _close_enough(actual, minor):
+    return minor != 0 and abs(actual.amount - minor) * 100 <= abs(minor) * MATCH_PERCENT
 
-    ``planned`` holds (occurrence, amount in the account's minor units) for the
-    occurrences still open; the closest pairs are taken first (fewest days apart, then
-    the smallest difference in amount; ties by date, series and transaction id). Each
-    occurrence looks only at its account's transactions within MATCH_DAYS (bisected),
-    so a year of occurrences against a few weeks of transactions stays cheap."""
-    by_account = {}
+
+def assign(plans, actuals):
+    """{(series id, date): Actual} pairing planned occurrences with transactions, each
+    used once: the closest pairs first (fewest days apart, then the smallest difference
+    in amount; ties by date, series and transaction id).
+
+    Transactions are indexed by account and category and by account and payee, each
+    list in date order, so an occurrence looks only at the few within MATCH_DAYS that
+    could be it: a year of occurrences against weeks of transactions stays cheap."""
+    index = {}
     for actual in sorted(actuals, key=lambda row: (row.day, row.id)):
-        by_account.setdefault(actual.account_id, []).append(actual)
-    days = {account_id: [row.day for row in rows] for account_id, rows in by_account.items()}
+        if actual.category_id is not None:
+            index.setdefault(("category", actual.account_id, actual.category_id), []).append(actual)
+        if actual.payee:
+            index.setdefault(("payee", actual.account_id, actual.payee), []).append(actual)
+    days = {key: [row.day for row in rows] for key, rows in index.items()}
     window = timedelta(days=MATCH_DAYS)
     pairs = []
-    for occurrence, minor in planned:
-        event, rows = occurrence.event, by_account.get(occurrence.account_id)
-        if not rows:
-            continue
-        account_days = days[occurrence.account_id]
-        start = bisect_left(account_days, occurrence.day - window)
-        stop = bisect_right(account_days, occurrence.day + window)
-        for actual in rows[start:stop]:
-            if _fits(minor, event.note, event.category_id, occurrence.day, actual):
-                pairs.append(((abs((actual.day - occurrence.day).days), abs(actual.amount - minor), occurrence.day,
-                               event.id, actual.id), occurrence, actual))
+    for plan in plans:
+        day = plan.day
+        seen = set()
+        for key in (("category", plan.account_id, plan.category_id), ("payee", plan.account_id, plan.note)):
+            rows = index.get(key)
+            if not rows:
+                continue
+            start, stop = bisect_left(days[key], day - window), bisect_right(days[key], day + window)
+            for actual in rows[start:stop]:
+                if actual.id not in seen and _close_enough(actual, plan.minor):
+                    seen.add(actual.id)
+                    pairs.append(((abs((actual.day - day).days), abs(actual.amount - plan.minor), day,
+                                   plan.event_id, actual.id), plan, actual))
     pairs.sort(key=lambda pair: pair[0])
     found, used = {}, set()
-    for _key, occurrence, actual in pairs:
-        key = (occurrence.event.id, occurrence.day)
-        if key in found or actual.id in used:
+    for _order, plan, actual in pairs:
+        if plan.key in found or actual.id in used:
             continue
-        found[key] = actual
+        found[plan.key] = actual
         used.add(actual.id)
     return found
 
 
-def _with_amounts(open_occurrences, today):
-    """(occurrence, planned minor) of those whose amount can be had in their account's
-    currency (an event in a currency without a reference rate cannot be matched)."""
-    planned = []
-    for occurrence in open_occurrences:
-        try:
-            planned.append((occurrence, planned_minor(occurrence, min(occurrence.day, today))))
-        except Invalid:
-            continue
-    return planned
+def paid_by(ledger_id, plans):
+    """{(series id, date): Actual} for the planned occurrences an actual transaction
+    pays. Reads only: nothing is recorded."""
+    if not plans:
+        return {}
+    days = [plan.day for plan in plans]
+    first, last = min(days), max(days)
+    return assign(plans, unclaimed(ledger_id, {plan.account_id for plan in plans}, first, last))
 
 
 def matches(ledger_id, open_occurrences, *, today):
-    """{(series id, date): Actual} for the occurrences (without a state) that an actual
-    transaction pays. Reads only: nothing is recorded."""
-    open_occurrences = [occurrence for occurrence in open_occurrences if occurrence.state is None]
-    if not open_occurrences:
-        return {}
-    first = min(occurrence.day for occurrence in open_occurrences)
-    last = max(occurrence.day for occurrence in open_occurrences)
-    actuals = unclaimed(ledger_id, {occurrence.account_id for occurrence in open_occurrences}, first, last)
-    return assign(_with_amounts(open_occurrences, today), actuals)
+    """{(series id, date): Actual} for the occurrences (those without a state) that an
+    actual transaction pays. Reads only."""
+    return paid_by(ledger_id, planned(open_occurrences, today=today))
 
 
 def match(ledger_id, occurrence, *, today=None):
