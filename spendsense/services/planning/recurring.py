@@ -241,11 +241,6 @@ def _local_date(moment, zone):
     return moment.replace(tzinfo=UTC).astimezone(zone).date()
 
 
-def local_today(ledger_id):
-    """Today in the time zone of the ledger's owner."""
-    return datetime.now(_zone(ledger_id)).date()
-
-
 def _ledgers_posting():
     """Ledgers with a "post automatically" series on a live account."""
     return db.session.scalars(
