@@ -22,16 +22,18 @@ so a posting the owner deleted never comes back). Running it twice, or in two
 processes at once, records each occurrence once; the loser of a race finds the
 winner's row and moves on.
 
-A series posts what falls due from the day it was last changed (in its owner's time
-zone) or its start, whichever is later: ticking "post automatically" on a series
-that started in January records nothing for January to November, whose actual
-transactions are history the owner entered or imported.
+A run catches up at most ``CATCH_UP_DAYS`` back from its today: enough for a server
+nobody used for a month, while ticking "post automatically" on a series that started
+in January does not book January to October again (the recent ones it does book are
+usually matched to what the owner entered or imported). The bound counts from the
+run's today, not from when the series was made, so a run's result depends only on
+what is stored and the today it is given.
 """
 
 import logging
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -53,6 +55,7 @@ log = logging.getLogger(__name__)
 
 MATCH_DAYS = 7
 MATCH_PERCENT = 10
+CATCH_UP_DAYS = 31
 SOURCE = "recurring"
 EXTERNAL_PREFIX = "event:"
 # A posted occurrence is booked at noon: a date, whatever the owner's clock says.
@@ -236,11 +239,6 @@ def _zone(ledger_id):
     return ZoneInfo(name)
 
 
-def _local_date(moment, zone):
-    """The owner's calendar date of a naive-UTC timestamp."""
-    return moment.replace(tzinfo=UTC).astimezone(zone).date()
-
-
 def _ledgers_posting():
     """Ledgers with a "post automatically" series on a live account."""
     return db.session.scalars(
@@ -263,27 +261,20 @@ def post_due(*, today=None, ledger_id=None):
 
 
 def _post_ledger(ledger_id, today):
-    zone = _zone(ledger_id)
-    today = today or datetime.now(zone).date()
-    horizon = today + timedelta(days=2 * MATCH_DAYS)
-    rows = [row for row in occurrences.series(ledger_id, last=horizon) if not row.scenario.account.archived]
-    automatic = [row for row in rows if row.post_automatically]
-    if not automatic:
-        return []
-    since = {row.id: max(row.start_date, _local_date(row.updated_at, zone)) for row in automatic}
+    today = today or datetime.now(_zone(ledger_id)).date()
     # Open occurrences compete for the transactions near them: a due one may be paid by
-    # a transaction up to MATCH_DAYS away, which an occurrence up to MATCH_DAYS further
-    # on could claim too. Other series count from two weeks back; "post automatically"
-    # ones from two weeks before their first due date (a catch-up after a pause).
-    recent = today - timedelta(days=2 * MATCH_DAYS)
-    first = min(min(since.values()) - timedelta(days=2 * MATCH_DAYS), recent)
-    others = [row for row in rows if not row.post_automatically]
-    found = (occurrences.between(ledger_id, first, horizon, rows=automatic)
-             + occurrences.between(ledger_id, recent, horizon, rows=others))
+    # a transaction up to MATCH_DAYS away, which an occurrence MATCH_DAYS further on
+    # (or back) could claim too.
+    oldest = today - timedelta(days=CATCH_UP_DAYS)
+    first, horizon = oldest - timedelta(days=2 * MATCH_DAYS), today + timedelta(days=2 * MATCH_DAYS)
+    rows = [row for row in occurrences.series(ledger_id, first=first, last=horizon)
+            if not row.scenario.account.archived]
+    if not any(row.post_automatically for row in rows):
+        return []
+    found = occurrences.between(ledger_id, first, horizon, rows=rows)
     open_ones = [occurrence for occurrence in found if occurrence.state is None]
     paid = matches(ledger_id, open_ones, today=today)
-    due = sorted((o for o in open_ones if o.event.post_automatically and since[o.event.id] <= o.day <= today),
-                 key=lambda o: (o.day, o.event.id))
+    due = [o for o in open_ones if o.event.post_automatically and oldest <= o.day <= today]
     outcomes = []
     for occurrence in due:
         outcome = _settle(ledger_id, occurrence, paid.get((occurrence.event.id, occurrence.day)))

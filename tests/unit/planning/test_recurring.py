@@ -9,12 +9,12 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from spendsense import planning_hook
 from spendsense.extensions import db
 from spendsense.models import Transaction
-from spendsense.models.planning import BudgetEvent, EventOccurrence
+from spendsense.models.planning import EventOccurrence
 from spendsense.services.errors import NotFound
 from spendsense.services.ledger import accounts, categories
 from spendsense.services.planning import events, recurring
@@ -32,16 +32,6 @@ def noon(text):
     return datetime.combine(d(text), time(12))
 
 
-def made_on(event, day):
-    """Date the series' creation and last change (post_due counts from the later of it
-    and the start): rows made by a test would otherwise carry the machine's clock."""
-    moment = datetime.combine(day, time(9))
-    db.session.execute(update(BudgetEvent).where(BudgetEvent.id == event.id)
-                       .values(created_at=moment, updated_at=moment))
-    db.session.commit()
-    return event
-
-
 @pytest.fixture
 def rent(ledger):
     return categories.create_category(ledger, "Rent", "🏠", "spent").id
@@ -49,18 +39,16 @@ def rent(ledger):
 
 @pytest.fixture
 def gym(ledger, scenario, groceries):
-    """-25.00 every Tuesday from 2026-11-17, posted automatically, made on 2026-11-16."""
-    return made_on(events.create_event(ledger, scenario, category_id=groceries, amount="-25.00", date=d("2026-11-17"),
-                                       repeat_type="weekly", note="Gym", post_automatically=True), d("2026-11-16"))
+    """-25.00 every Tuesday from 2026-11-17, posted automatically."""
+    return events.create_event(ledger, scenario, category_id=groceries, amount="-25.00", date=d("2026-11-17"),
+                               repeat_type="weekly", note="Gym", post_automatically=True)
 
 
 @pytest.fixture
 def monthly_rent(ledger, scenario, rent):
-    """-800.00 on the 1st of each month, posted automatically, made on 2026-11-02: due
-    on 2026-12-01 ("today"), the first date since it was made."""
-    return made_on(events.create_event(ledger, scenario, category_id=rent, amount="-800.00", date=d("2026-01-01"),
-                                       repeat_type="monthly", note="Landlord", post_automatically=True),
-                   d("2026-11-02"))
+    """-800.00 on the 1st of each month from 2026-12-01 ("today"), posted automatically."""
+    return events.create_event(ledger, scenario, category_id=rent, amount="-800.00", date=d("2026-12-01"),
+                               repeat_type="monthly", note="Landlord", post_automatically=True)
 
 
 def recurring_rows(account_id):
@@ -94,16 +82,20 @@ def test_run_twice_posts_once(ledger, account, groceries, gym, today):
     assert recurring.post_due(today=today + timedelta(days=7), ledger_id=ledger)["posted"] == 1
 
 
-def test_nothing_from_before_the_series_was_made(ledger, account, scenario, groceries, today):
-    event = made_on(events.create_event(ledger, scenario, category_id=groceries, amount="-1.00", date=d("2026-10-01"),
-                                        repeat_type="daily", post_automatically=True), d("2026-11-29"))
-    assert recurring.post_due(today=today, ledger_id=ledger)["posted"] == 3  # 11-29, 11-30, 12-01
-    assert sorted(states(event)) == [d("2026-11-29"), d("2026-11-30"), d("2026-12-01")]
+def test_a_run_catches_up_31_days_at_most(ledger, account, scenario, groceries, today):
+    event = events.create_event(ledger, scenario, category_id=groceries, amount="-1.00", date=d("2026-10-01"),
+                                repeat_type="daily", post_automatically=True)
+    # 2026-12-01 less 31 days is 2026-10-31: 10-31, 30 days of November and 12-01.
+    assert recurring.post_due(today=today, ledger_id=ledger)["posted"] == 32
+    assert min(states(event)) == d("2026-10-31")
+    assert max(states(event)) == today
+    # Later runs book only the days since: the one before is stored.
+    assert recurring.post_due(today=today + timedelta(days=2), ledger_id=ledger)["posted"] == 2
 
 
 def test_series_not_posted_automatically_are_left_alone(ledger, account, scenario, groceries, today):
-    made_on(events.create_event(ledger, scenario, category_id=groceries, amount="-25.00", date=d("2026-11-20"),
-                                repeat_type="daily"), d("2026-11-01"))
+    events.create_event(ledger, scenario, category_id=groceries, amount="-25.00", date=d("2026-11-20"),
+                        repeat_type="daily")
     assert recurring.post_due(today=today, ledger_id=ledger) == {"posted": 0, "matched": 0, "failed": 0}
     assert recurring_rows(account) == []
 
@@ -170,8 +162,8 @@ def test_a_transaction_pays_one_occurrence_the_closest(ledger, account, grocerie
 def test_a_transaction_already_tied_to_an_occurrence_is_not_reused(ledger, account, rent, monthly_rent, book,
                                                                    scenario, today):
     paid = book("-800.00", rent, d("2026-12-01"))
-    twin = made_on(events.create_event(ledger, scenario, category_id=rent, amount="-800.00", date=d("2026-12-01"),
-                                       repeat_type="once", post_automatically=True), d("2026-11-02"))
+    twin = events.create_event(ledger, scenario, category_id=rent, amount="-800.00", date=d("2026-12-01"),
+                               repeat_type="once", post_automatically=True)
     assert recurring.post_due(today=today, ledger_id=ledger) == {"posted": 1, "matched": 1, "failed": 0}
     # Equally close to both: the earlier series takes it, the other is posted.
     assert states(monthly_rent) == {today: ("paid", paid.id)}
@@ -193,8 +185,8 @@ def test_a_deleted_posting_does_not_come_back(ledger, account, monthly_rent, tod
 
 
 def test_an_event_in_another_currency_is_posted_converted(ledger, account, scenario, groceries, today):
-    made_on(events.create_event(ledger, scenario, category_id=groceries, amount="-1000", currency="JPY",
-                                date=d("2026-12-01"), repeat_type="once", post_automatically=True), d("2026-11-30"))
+    events.create_event(ledger, scenario, category_id=groceries, amount="-1000", currency="JPY",
+                        date=d("2026-12-01"), repeat_type="once", post_automatically=True)
     assert recurring.post_due(today=today, ledger_id=ledger)["posted"] == 1
     (row,) = recurring_rows(account)
     assert (row.foreign_amount, row.foreign_currency) == (-1000, "JPY")
@@ -203,8 +195,8 @@ def test_an_event_in_another_currency_is_posted_converted(ledger, account, scena
 
 def test_a_failing_occurrence_is_logged_and_the_rest_posted(ledger, account, scenario, rent, gym, today, caplog):
     # A positive amount in an expense category: the transaction command refuses it.
-    made_on(events.create_event(ledger, scenario, category_id=rent, amount="50.00", date=d("2026-12-01"),
-                                repeat_type="once", post_automatically=True), d("2026-11-30"))
+    events.create_event(ledger, scenario, category_id=rent, amount="50.00", date=d("2026-12-01"),
+                        repeat_type="once", post_automatically=True)
     with caplog.at_level(logging.WARNING, logger="spendsense.services.planning.recurring"):
         assert recurring.post_due(today=today, ledger_id=ledger) == {"posted": 3, "matched": 0, "failed": 1}
     assert "expense category" in caplog.text
@@ -218,8 +210,8 @@ def test_archived_accounts_post_nothing(ledger, account, gym, today):
 
 def test_every_ledger_or_one(ledger, account, gym, other_ledger, other_account, other_scenario, today):
     bills = categories.create_category(other_ledger, "Bills", "🧾", "spent").id
-    made_on(events.create_event(other_ledger, other_scenario, category_id=bills, amount="-9.99", date=d("2026-12-01"),
-                                repeat_type="once", post_automatically=True), d("2026-11-01"))
+    events.create_event(other_ledger, other_scenario, category_id=bills, amount="-9.99", date=d("2026-12-01"),
+                        repeat_type="once", post_automatically=True)
     assert recurring.post_due(today=today, ledger_id=other_ledger)["posted"] == 1
     assert recurring_rows(account) == []
     assert recurring.post_due(today=today) == {"posted": 3, "matched": 0, "failed": 0}
@@ -279,16 +271,16 @@ def test_the_cli_command(runner, ledger, account, gym):
 def test_the_cli_command_defaults_to_each_ledger_s_today(runner, ledger, account, scenario, groceries):
     # The user's time zone is UTC (the default): "today" is the UTC date.
     today = datetime.now(UTC).date()
-    made_on(events.create_event(ledger, scenario, category_id=groceries, amount="-1.00", date=today,
-                                repeat_type="daily", post_automatically=True), today)
+    events.create_event(ledger, scenario, category_id=groceries, amount="-1.00", date=today,
+                        repeat_type="daily", post_automatically=True)
     result = runner.invoke(args=["post-due"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Posted 1,")
 
 
 def test_the_cli_command_reports_failures(runner, ledger, account, scenario, rent):
-    made_on(events.create_event(ledger, scenario, category_id=rent, amount="50.00", date=d("2026-12-01"),
-                                repeat_type="once", post_automatically=True), d("2026-11-30"))
+    events.create_event(ledger, scenario, category_id=rent, amount="50.00", date=d("2026-12-01"),
+                        repeat_type="once", post_automatically=True)
     result = runner.invoke(args=["post-due", "--date", "2026-12-01"])
     assert result.exit_code == 1
     assert "1 failed" in result.output
@@ -307,8 +299,8 @@ def test_the_cli_command_refuses_a_bad_date(runner):
 def daily(ledger, account, scenario, groceries):
     """-1.00 a day from today (the real one: the hook posts up to each ledger's today)."""
     today = datetime.now(UTC).date()
-    return made_on(events.create_event(ledger, scenario, category_id=groceries, amount="-1.00", date=today,
-                                       repeat_type="daily", post_automatically=True), today)
+    return events.create_event(ledger, scenario, category_id=groceries, amount="-1.00", date=today,
+                               repeat_type="daily", post_automatically=True)
 
 
 def test_the_hook_is_off_in_tests(app, client, daily, account):
@@ -387,8 +379,8 @@ def test_a_configured_setting_wins(monkeypatch):
 
 
 def test_amounts_stay_exact(ledger, account, scenario, groceries, today):
-    made_on(events.create_event(ledger, scenario, category_id=groceries, amount="-0.10", date=d("2026-11-30"),
-                                repeat_type="daily", post_automatically=True), d("2026-11-30"))
+    events.create_event(ledger, scenario, category_id=groceries, amount="-0.10", date=d("2026-11-30"),
+                        repeat_type="daily", post_automatically=True)
     recurring.post_due(today=today, ledger_id=ledger)
     assert [row.amount for row in recurring_rows(account)] == [-10, -10]
     assert sum(Decimal(row.amount).scaleb(-2) for row in recurring_rows(account)) == Decimal("-0.20")
