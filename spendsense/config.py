@@ -41,6 +41,9 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = int(_env("SPENDSENSE_SQLITE_BUSY_TIMEOUT_MS", "30000"))
     # How many reverse proxies in front of the app set X-Forwarded-* (0: trust none).
     PROXY_COUNT = int(_env("SPENDSENSE_PROXY_COUNT", "0"))
+    # Post due recurring events on the first request of each half-day (planning_hook.py);
+    # off when cron runs `flask post-due` instead.
+    POST_DUE_ON_REQUEST = _bool("SPENDSENSE_POST_DUE_ON_REQUEST", True)
 
     DEFAULT_CURRENCY = _env("SPENDSENSE_DEFAULT_CURRENCY", "EUR").upper()
     DEFAULT_TIMEZONE = _env("SPENDSENSE_DEFAULT_TIMEZONE", "UTC")
@@ -93,6 +96,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    POST_DUE_ON_REQUEST = False  # a test that wants it turns it on
     # Never the instance folder; one folder per process, as each test worker has its own
     # database (a file shared by two databases could be removed by one of them).
     ATTACHMENT_FOLDER = os.path.join(tempfile.gettempdir(), f"spendsense-test-attachments-{os.getpid()}")

@@ -11,12 +11,11 @@ both periods) running it is harmless: post_due records each occurrence once.
 
 A failure is logged and never fails the request; the next period tries again.
 
-Config ``POST_DUE_ON_REQUEST`` (environment ``SPENDSENSE_POST_DUE_ON_REQUEST``) turns
-it on or off; it is on by default, and off under TESTING unless a test turns it on.
+Config ``POST_DUE_ON_REQUEST`` (environment ``SPENDSENSE_POST_DUE_ON_REQUEST``, see
+config.py) turns it on or off; on by default, off in TestingConfig.
 """
 
 import logging
-import os
 import threading
 from datetime import UTC, datetime
 
@@ -24,7 +23,6 @@ from spendsense.extensions import db
 
 log = logging.getLogger(__name__)
 SETTING = "POST_DUE_ON_REQUEST"
-ENVIRONMENT = "SPENDSENSE_POST_DUE_ON_REQUEST"
 
 
 def now():
@@ -36,15 +34,7 @@ def run_period(moment):
     return moment.date(), moment.hour >= 12
 
 
-def _default(app):
-    value = os.environ.get(ENVIRONMENT, "").strip().lower()
-    if value:
-        return value in {"1", "true", "yes", "on"}
-    return not app.testing
-
-
 def register(app):
-    app.config.setdefault(SETTING, _default(app))
     state = {"period": None}
     lock = threading.Lock()
 

@@ -3,12 +3,12 @@ entered by hand near it marks it paid instead, and the CLI command and the first
 request of the day run it."""
 
 import logging
+import os
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 
 from spendsense import planning_hook
@@ -357,25 +357,12 @@ def test_a_failing_run_never_fails_the_request(app, client, monkeypatch, caplog)
     assert client.get("/login").status_code == 200
 
 
-@pytest.mark.parametrize(("environment", "testing", "expected"), [
-    (None, True, False), (None, False, True), ("1", True, True), ("off", False, False), ("true", False, True)])
-def test_the_setting_s_default(monkeypatch, environment, testing, expected):
-    if environment is None:
-        monkeypatch.delenv(planning_hook.ENVIRONMENT, raising=False)
-    else:
-        monkeypatch.setenv(planning_hook.ENVIRONMENT, environment)
-    bare = Flask(__name__)
-    bare.testing = testing
-    planning_hook.register(bare)
-    assert bare.config["POST_DUE_ON_REQUEST"] is expected
+def test_the_setting_is_on_in_production_and_off_in_tests(app):
+    from spendsense.config import Config, ProductionConfig, TestingConfig
 
-
-def test_a_configured_setting_wins(monkeypatch):
-    monkeypatch.setenv(planning_hook.ENVIRONMENT, "1")
-    bare = Flask(__name__)
-    bare.config["POST_DUE_ON_REQUEST"] = False
-    planning_hook.register(bare)
-    assert bare.config["POST_DUE_ON_REQUEST"] is False
+    assert TestingConfig.POST_DUE_ON_REQUEST is False and app.config["POST_DUE_ON_REQUEST"] is False
+    if "SPENDSENSE_POST_DUE_ON_REQUEST" not in os.environ:
+        assert Config.POST_DUE_ON_REQUEST is True and ProductionConfig.POST_DUE_ON_REQUEST is True
 
 
 def test_amounts_stay_exact(ledger, account, scenario, groceries, today):
