@@ -9,7 +9,9 @@ budget on the 20th runs from the 20th to the 19th of the next month.
 Every period is an inclusive ``(start, end)`` pair of dates.
 """
 
+import threading
 from bisect import bisect_right
+from collections import OrderedDict
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -114,12 +116,45 @@ def later(day, days):
         return date.max
 
 
-@lru_cache(maxsize=2048)
+class _Kept:
+    """The occurrence lists worked out lately, up to ``budget`` dates in all (the least
+    recently used go first); a list longer than a tenth of that is not kept."""
+
+    def __init__(self, budget):
+        self.budget, self.held, self.lists, self.lock = budget, 0, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.lists.get(key)
+            if found is not None:
+                self.lists.move_to_end(key)
+            return found
+
+    def put(self, key, found):
+        if len(found) > self.budget // 10:
+            return
+        with self.lock:
+            if key not in self.lists:
+                self.lists[key] = found
+                self.held += len(found)
+            while self.held > self.budget:
+                _key, dropped = self.lists.popitem(last=False)
+                self.held -= len(dropped)
+
+
+_KEPT = _Kept(200_000)  # about 10 MB of dates per process
+
+
 def dates(repeat, until):
     """Every occurrence of ``repeat`` up to ``until``, in order. A rule is a pure value
     and dateutil walks a series from its start on every question, so each (rule, end)
-    is worked out once per process and then asked with bisections."""
-    return tuple(repeat.between(repeat.start, until))
+    is worked out once (and kept a while) and then asked with bisections."""
+    key = (repeat, until)
+    found = _KEPT.get(key)
+    if found is None:
+        found = tuple(repeat.between(repeat.start, until))
+        _KEPT.put(key, found)
+    return found
 
 
 def natural(repeat):

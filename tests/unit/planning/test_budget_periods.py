@@ -132,3 +132,20 @@ def test_joined_takes_periods_interval_at_a_time():
 ])
 def test_a_span_is_read_as_whole_months_and_the_days_around_them(first, last, days, months):
     assert actuals.split(first, last) == (days, months)
+
+
+def test_occurrence_lists_are_kept_within_their_budget():
+    kept = periods._Kept(30)
+    for name in range(10):
+        kept.put(name, (1, 2, 3))
+    kept.put("too long", (1, 2, 3, 4))  # over a tenth of the budget: not kept
+    assert kept.get("too long") is None and kept.held == 30
+    assert kept.get(0) == (1, 2, 3)  # now the most recently used
+    kept.put("more", (4, 5, 6))  # 33 > 30: the least recently used (1) goes
+    assert (kept.get(1), kept.get(0), kept.get("more"), kept.held) == (None, (1, 2, 3), (4, 5, 6), 30)
+
+
+def test_dates_are_the_rules():
+    repeat = Repeat(D(2024, 1, 31), "monthly", count=30)
+    assert periods.dates(repeat, D(2025, 3, 1)) == tuple(repeat.between(D(2024, 1, 1), D(2025, 3, 1)))
+    assert periods.dates(repeat, D(2025, 3, 1)) is periods.dates(repeat, D(2025, 3, 1))
