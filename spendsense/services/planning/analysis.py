@@ -1,10 +1,11 @@
 """Budget analysis: what each category spent or received against what its budget events
 planned, per period, as PocketSmith's budget, budget_summary and trend_analysis report it.
 
-- A category budgets on one side, by its kind: a spent category is an **expense**
-  (actual = credits - debits, negative when spending; its credits are refunds), an earn
-  category **income** (its debits are deductions, reported as a negative refund). The
-  forecast is the sum of the events' signed amounts in the period.
+- A category budgets on one side, by its kind (what PocketSmith's refund_behaviour says
+  of its kindless categories): a spent category is an **expense** (actual = credits -
+  debits, negative when spending; its credits are refunds), an earn category **income**
+  (its debits are deductions, reported as a negative refund). The forecast is the sum
+  of the events' signed amounts in the period.
 - ``budget`` analyses each budgeted category in its current **event period** (from the
   occurrence on or before today to the day before the next: a monthly budget on the
   20th runs from the 20th to the 19th). ``budget_summary`` and ``trend_analysis`` use
@@ -15,14 +16,16 @@ planned, per period, as PocketSmith's budget, budget_summary and trend_analysis 
   the next, both ways: $50 a month with $60 spent in May makes June's budget $40. The
   carry is linear (each period's leftover is its forecast, carry included, minus its
   actual), so the carry into any period is the forecast minus the actual of everything
-  since the budget began, read as one span, never period by period.
+  since the budget began (the period holding the category's first event, also when
+  rollover is turned on later), read as one span, never period by period.
 - Budgets read the events of the accounts' primary scenarios; a trend analysis reads
   the scenarios asked for. Amounts are in the ledger's base currency (actuals.py,
   other currencies converted at the occurrence's date).
 
 Over and under are worked out on magnitudes (what was spent against what was budgeted,
 or received against expected); a period with no budget is neither over nor under by
-anything and has used 0 %, as PocketSmith reports it.
+anything and has used 0 %, as PocketSmith reports it, and so has a budget that carried
+overspending has made negative (it is over by all that was spent and carried).
 """
 
 from bisect import bisect_left, bisect_right

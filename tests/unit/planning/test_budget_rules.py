@@ -54,6 +54,17 @@ def test_rollover_carries_overspending_and_savings(ledger, groceries, fifty, boo
     assert (package.expense.total_forecast, package.expense.average_forecast) == (D("-150.00"), D("-37.50"))
 
 
+def test_overspending_can_leave_a_negative_budget(ledger, groceries, fifty, book):
+    analysis.set_rollover(ledger, groceries, True)
+    book("-130.00", groceries, date(2026, 5, 9))
+    book("-10.00", groceries, date(2026, 6, 9))
+    # May overspent by 80.00: June's budget is 50 - 80 = -30.00 (a forecast of +30.00), so
+    # the 10.00 spent in June is over it by 40.00; no share of a negative budget is "used".
+    june = expense(analysis.budget(ledger, today=date(2026, 6, 15))[0])
+    assert (june.forecast, june.rollover, june.over_budget, june.over_by, june.under_by, june.percentage_used) == (
+        D("30.00"), D("80.00"), True, D("40.00"), D("0.00"), D("0.00"))
+
+
 def test_rollover_is_off_by_default_and_can_be_turned_off(ledger, groceries, fifty, book):
     book("-60.00", groceries, date(2026, 5, 9))
     assert analysis.rollover_categories(ledger) == set()
