@@ -32,6 +32,11 @@ PAGES = (("dashboard", "/dashboard"), ("budgets", "/budgets"), ("budgets-week", 
 THEME_COLOUR = "(name) => { const probe = document.createElement('i'); probe.style.color = `var(${name})`;" \
                " document.body.append(probe); const found = getComputedStyle(probe).color; probe.remove();" \
                " return found; }"
+# Form controls cut off by a scroll box are as unreachable as ones off the page.
+CUT_OFF = """() => Array.from(document.querySelectorAll("main input:not([type=hidden]), main button, main select"))
+  .filter((el) => el.getClientRects().length)
+  .filter((el) => { const box = el.getBoundingClientRect(); return box.left < 0 || box.right > window.innerWidth; })
+  .map((el) => el.name || el.textContent.trim())"""
 FORECAST = """(currency) => {
   const canvas = document.querySelector(`canvas[data-forecast="${currency}"]`);
   const chart = canvas && window.Chart && Chart.getChart(canvas);
@@ -266,6 +271,7 @@ def test_every_page_fits_a_phone(phone, live_server, user, household, request, t
         if name == "forecast":
             phone.wait_for_function(f"(currency) => ({FORECAST})(currency)?.painted > 0", arg="EUR")
         flows.no_horizontal_overflow(phone)
+        assert phone.evaluate(CUT_OFF) == [], name
         shot(phone, request, name)
     # a budget set by touch on the phone
     phone.goto(live_server("/budgets"))
