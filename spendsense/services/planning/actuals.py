@@ -164,8 +164,9 @@ def sums(ledger_id, spans, *, category_ids=None, per_span=None, currency):
                 entry = totals[category_id][index]
                 entry[0] += _converted(int(debit), row_currency, currency, when)
                 entry[1] += _converted(int(credit), row_currency, currency, when)
+    nothing = zero(currency)
     return {category_id: [Sums(money.from_minor(debit, currency), money.from_minor(credit, currency))
-                          for debit, credit in entries]
+                          if debit or credit else nothing for debit, credit in entries]
             for category_id, entries in totals.items()}
 
 
@@ -181,8 +182,12 @@ def monthly(ledger_id, first_month, last_month, *, category_ids=None, currency):
     for category_id, row_currency, month, debit, credit in db.session.execute(query):
         month = _as_date(month)
         entry = totals[category_id][month]
-        entry[0] += _converted(debit, row_currency, currency, _month_end(month))
-        entry[1] += _converted(credit, row_currency, currency, _month_end(month))
+        if row_currency == currency:
+            entry[0] += debit
+            entry[1] += credit
+        else:
+            entry[0] += _converted(debit, row_currency, currency, _month_end(month))
+            entry[1] += _converted(credit, row_currency, currency, _month_end(month))
     return {category_id: {month: Sums(money.from_minor(debit, currency), money.from_minor(credit, currency))
                           for month, (debit, credit) in months.items()}
             for category_id, months in totals.items()}

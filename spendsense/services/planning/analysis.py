@@ -179,28 +179,29 @@ def _quantized(value, currency):
     return value.quantize(Decimal(1).scaleb(-money.places(currency)), rounding=ROUND_HALF_EVEN)
 
 
-def _period(span, side, currency, cell, today):
+NO_PERCENT = Decimal(0).quantize(PERCENT)
+
+
+def _period(span, side, currency, cell, today, nothing):
     start, end = span
     sign = -1 if side == "expense" else 1
     forecast = cell.base + cell.carry
     used, budget = sign * cell.actual, sign * forecast
-    nothing = money.from_minor(0, currency)
     if budget == 0:
         over_by = under_by = nothing
-        percentage = Decimal(0).quantize(PERCENT)
+        percentage = NO_PERCENT
     else:
         over_by, under_by = max(used - budget, nothing), max(budget - used, nothing)
-        percentage = (used * 100 / budget).quantize(PERCENT, ROUND_HALF_EVEN) if budget > 0 else \
-            Decimal(0).quantize(PERCENT)
+        percentage = (used * 100 / budget).quantize(PERCENT, ROUND_HALF_EVEN) if budget > 0 else NO_PERCENT
     return PeriodFigures(start, end, currency, cell.actual, forecast, cell.refund, start <= today <= end,
                          over_by > 0, not over_by > 0, over_by, under_by, percentage, cell.carry)
 
 
 def _analysis(grid, side, currency, cells, today):
     """The Analysis of per-period cells (each the sum of the lines analysed together)."""
-    figures = [_period(span, side, currency, cell, today) for span, cell in zip(grid, cells, strict=True)]
-    count = len(figures)
     nothing = money.from_minor(0, currency)
+    figures = [_period(span, side, currency, cell, today, nothing) for span, cell in zip(grid, cells, strict=True)]
+    count = len(figures)
     total_actual = sum((period.actual for period in figures), nothing)
     total_forecast = sum((period.forecast for period in figures), nothing)
     return Analysis(grid[0][0], grid[-1][1], currency, total_actual, _quantized(total_actual / count, currency),

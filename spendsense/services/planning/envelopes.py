@@ -111,7 +111,7 @@ def month(ledger_id, month, *, today):
                    for category_id, when, amount in db.session.execute(
                        select(BudgetAssignment.category_id, BudgetAssignment.month, BudgetAssignment.amount)
                        .where(BudgetAssignment.ledger_id == ledger_id, BudgetAssignment.month.between(first, month)))}
-    planned = Plan(ledger_id, rows, first, _month_end(month), currency, _month_end(month))
+    planned = Plan(ledger_id, rows, first, _month_end(month), currency, _month_end(month)).by_month()
     money_in = actuals.monthly(ledger_id, first, month, category_ids=[category.id for category in visible],
                                currency=currency)
     nothing = money.from_minor(0, currency)
@@ -119,32 +119,33 @@ def month(ledger_id, month, *, today):
     def assigned(category_id, when):
         if (category_id, when) in assignments:
             return money.from_minor(assignments[(category_id, when)], currency)
-        return -planned.total((category_id,), when, _month_end(when))
+        return -planned.get((category_id, when), nothing)
 
     def activity(category_id, when):
         found = money_in.get(category_id, {}).get(when)
         return found.net if found is not None else nothing
 
-    carried = {category.id: nothing for category in spent}
+    spent_ids = [(category.id, category.id in rolling) for category in spent]
+    carried = dict.fromkeys((category_id for category_id, _rolls in spent_ids), nothing)
     available, overspent = nothing, nothing
     for when in months:
         carried_in, overspent_before = available, overspent
         income = sum((activity(category_id, when) for category_id in earn_ids), nothing)
         total_assigned, overspent = nothing, nothing
-        envelopes = []
-        for category in spent:
-            given, used, brought = assigned(category.id, when), activity(category.id, when), carried[category.id]
+        figures = []
+        for category_id, rolls in spent_ids:
+            given, used, brought = assigned(category_id, when), activity(category_id, when), carried[category_id]
             leftover = given + used + brought
             total_assigned += given
-            rolls = category.id in rolling
             if leftover < 0 and not rolls:
                 overspent -= leftover
-                carried[category.id] = nothing
+                carried[category_id] = nothing
             else:
-                carried[category.id] = leftover
-            if given or used or brought or (category.id, when) in assignments:
-                envelopes.append(Envelope(category, given, used, brought, leftover, rolls))
+                carried[category_id] = leftover
+            figures.append((given, used, brought, leftover, rolls))
         available = carried_in + income - total_assigned - overspent_before
+    envelopes = [Envelope(category, *found) for category, found in zip(spent, figures, strict=True)
+                 if any(found[:3]) or (category.id, month) in assignments]
     return EnvelopeMonth(month, currency, carried_in, income, total_assigned, overspent_before, available,
                          month <= today <= _month_end(month), envelopes)
 

@@ -129,6 +129,7 @@ class Plan:
                 per_category[row.category_id] += [
                     (day, exchange.convert(amount, row.currency, currency, day).amount) for day in days]
         self.zero = money.from_minor(0, currency)
+        self.entries = per_category
         self.days, self.running = {}, {}
         for category_id, entries in per_category.items():
             entries.sort(key=lambda entry: entry[0])
@@ -137,6 +138,15 @@ class Plan:
                 running.append(running[-1] + amount)
             self.days[category_id] = [day for day, _amount in entries]
             self.running[category_id] = running
+
+    def by_month(self):
+        """{(category id, month's 1st): the plan of that calendar month}."""
+        found = {}
+        for category_id, entries in self.entries.items():
+            for day, amount in entries:
+                key = (category_id, day.replace(day=1))
+                found[key] = found.get(key, self.zero) + amount
+        return found
 
     def total(self, members, first, last):
         total = self.zero
