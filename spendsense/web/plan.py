@@ -18,12 +18,11 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from spendsense import money
 from spendsense.services import validation
@@ -58,8 +57,9 @@ class _EventFields(FlaskForm):
                                      "otherwise.")
     date = DateField("Date", validators=[InputRequired()])
     repeat_type = SelectField("Repeats", choices=options(REPEAT_LABELS.items()), default="monthly")
-    repeat_interval = IntegerField("Every", default=1, validators=[InputRequired(), NumberRange(1, 1000)],
-                                   description="2: every other one")
+    # Text, checked by the service: WTForms' NumberRange turns a 400-digit number into a float and fails.
+    repeat_interval = StringField("Every", default="1", validators=[InputRequired(), Length(max=20)],
+                                  description="2: every other one")
     end_date = DateField("Ends on", validators=[Optional()], description="Empty: it goes on.")
     note = StringField("Note", validators=[Optional(), Length(max=500)])
     post_automatically = BooleanField("Record it as a transaction when it is due")
@@ -279,10 +279,11 @@ def _changes(form, occurrence, ledger_id):
     if form.date.data != occurrence.day:
         changes["date"] = form.date.data
     if form.behaviour.data != "one":
-        for name, old in (("repeat_type", event.repeat_type), ("repeat_interval", event.repeat_interval),
+        for name, old in (("repeat_type", event.repeat_type), ("repeat_interval", str(event.repeat_interval)),
                           ("end_date", event.end_date)):
-            if getattr(form, name).data != old:
-                changes[name] = getattr(form, name).data
+            new = getattr(form, name).data
+            if (new.strip() if isinstance(new, str) else new) != old:
+                changes[name] = new
     return changes
 
 
@@ -293,7 +294,7 @@ def edit_event(occurrence_id):
     occurrence = or_404(events.get_occurrence, ledger_id, occurrence_id)
     event = occurrence.event
     form = EditEventForm(category_id=str(event.category_id), amount=_shown_amount(event), date=occurrence.day,
-                         repeat_type=event.repeat_type, repeat_interval=event.repeat_interval,
+                         repeat_type=event.repeat_type, repeat_interval=str(event.repeat_interval),
                          end_date=event.end_date, note=event.note, post_automatically=event.post_automatically,
                          behaviour="one" if event.repeat_type != "once" else "all")
     form.category_id.choices = _category_groups(ledger_id)

@@ -537,3 +537,24 @@ def test_dashboard_left_to_spend(logged_in, ledger, main, supermarket, restauran
     spend(ledger, main, restaurants, "-150.00", "2026-12-09")
     html = text(logged_in.get("/dashboard"))
     assert attr(html, "data-left-to-spend") == "-50.00" and "€50.00 over" in html
+
+
+ODD = ["", " ", "0", "-0", "1e5", "9" * 39, "½", "nan", "0001-01-01", "2999-12-01", "99999-01-01", "\u0000", "<b>",
+       "1" * 400, "-1", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("field", ["category_id", "amount", "repeat", "period", "date", "new"])
+def test_odd_budget_input_is_never_a_server_error(logged_in, ledger, main, supermarket, field):
+    for value in ODD:
+        response = logged_in.post("/budgets/set", data={"category_id": str(supermarket), "amount": "10",
+                                                        "repeat": "monthly", **SHOWN, field: value})
+        assert response.status_code in (302, 422), (field, value)
+        response = logged_in.post(f"/budgets/{supermarket}/rollover", data={"on": "1", **SHOWN, field: value})
+        assert response.status_code == 302, (field, value)
+        response = logged_in.post("/budgets/envelopes/assign", data={"category_id": str(supermarket),
+                                                                     "month": "2026-12-01", "amount": "5",
+                                                                     field: value})
+        assert response.status_code in (302, 422), (field, value)
+        for query in ("period", "date", "offset", "category"):
+            assert logged_in.get("/budgets", query_string={query: value}).status_code == 200, (query, value)
+        assert logged_in.get("/budgets/envelopes", query_string={"month": value}).status_code == 200

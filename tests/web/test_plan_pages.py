@@ -154,8 +154,10 @@ def test_the_new_form_defaults(logged_in, plan, home):
     ({"date": ""}, "date", "This field is required."),
     ({"date": "2026-02-30"}, "date", "Not a valid date value."),
     ({"repeat_type": "hourly"}, "repeat_type", "Not a valid choice"),
-    ({"repeat_interval": "0"}, "repeat_interval", "Number must be between 1 and 1000."),
-    ({"repeat_interval": "x"}, "repeat_interval", "Not a valid integer value."),
+    ({"repeat_interval": "0"}, "repeat_interval", "Repeat interval must be between 1 and 1000."),
+    ({"repeat_interval": "1001"}, "repeat_interval", "Repeat interval must be between 1 and 1000."),
+    ({"repeat_interval": "x"}, "repeat_interval", "Repeat interval must be a whole number."),
+    ({"repeat_interval": "9" * 21}, "repeat_interval", "Field cannot be longer than 20 characters."),
     ({"end_date": "2026-12-01"}, "end_date", "End date must not be before the start date."),
     ({"note": "n" * 501}, "note", "Field cannot be longer than 500 characters."),
     ({"category_id": "abc"}, "category_id", "Choose a category from the list."),
@@ -221,7 +223,7 @@ def test_the_calendar_ends_at_the_last_month(logged_in, main):
     assert "January 1900" in html and 'id="month-prev"' not in html
 
 
-def edit(client, occurrence, behaviour, **values):
+def edit(client, occurrence, behaviour=None, **values):
     data = {"category_id": str(occurrence.event.category_id), "amount": "950", "date": occurrence.day.isoformat(),
             "repeat_type": occurrence.event.repeat_type, "repeat_interval": "1", "end_date": "", "note": "Rent",
             "behaviour": behaviour}
@@ -413,3 +415,21 @@ def test_an_extra_scenarios_bills_are_not_due(logged_in, ledger, main, plan, hom
     html = text(logged_in.get("/dashboard"))
     assert "No bills on the plan." in html
     assert "Main: New flat" in text(logged_in.get("/plan"))  # the plan lists it, with its scenario
+
+
+ODD = ["", " ", "0", "-0", "1e5", "9" * 39, "½", "0x10", "nan", "2026-12-10T00:00", "0001-01-01", "2999-12-31",
+       "99999-01-01", "\u0000", "<b>", "1" * 400]
+
+
+@pytest.mark.parametrize("field", ["amount", "date", "repeat_type", "repeat_interval", "end_date", "note",
+                                   "category_id", "scenario_id", "post_automatically", "behaviour"])
+def test_odd_input_is_never_a_server_error(logged_in, ledger, plan, home, field):
+    for value in ODD:
+        response = logged_in.post("/plan/new", data=event_form(home, plan, **{field: value}))
+        assert response.status_code in (302, 422), (field, value)
+        for behaviour in ("one", "forward", "all"):
+            series = events.create_event(ledger, plan, category_id=home, amount="-5", date=date(2026, 12, 1),
+                                         repeat_type="monthly")
+            values = {"behaviour": behaviour, field: value}
+            response = edit(logged_in, get(ledger, series, date(2027, 1, 1)), **values)
+            assert response.status_code in (302, 422), (field, value, behaviour)
