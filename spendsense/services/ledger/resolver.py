@@ -51,13 +51,17 @@ def minor_amount(value, currency, field="amount"):
 
 
 def check_kind(category, minor):
-    """An expense category takes money out, an income category money in."""
+    """An expense category takes money out, an income category money in, except where
+    the category says otherwise (PocketSmith's refund behaviour): an expense category
+    whose credits are refunds takes money back in (a refund of a purchase, which its
+    budget counts off the spending), an income category whose debits are deductions
+    takes money out."""
     if category is None:
         return
-    if category.kind == "spent" and minor > 0:
+    if category.kind == "spent" and minor > 0 and category.refund_behaviour != "credits_are_refunds":
         raise Invalid.field("category", f"“{category.name}” is an expense category: an income needs "
                                         "an income category.")
-    if category.kind == "earn" and minor < 0:
+    if category.kind == "earn" and minor < 0 and category.refund_behaviour != "debits_are_deductions":
         raise Invalid.field("category", f"“{category.name}” is an income category: an expense needs "
                                         "an expense category.")
 
