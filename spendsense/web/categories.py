@@ -39,7 +39,8 @@ def new_category():
     if form.validate_on_submit():
         try:
             category = categories.create_category(ledger_id, form.name.data, form.icon.data, form.kind.data,
-                                                  parent_id=form.parent_id.data or None)
+                                                  parent_id=form.parent_id.data or None,
+                                                  refund_behaviour=_refunds(form, form.kind.data) or None)
         except Invalid as exc:
             apply_errors(form, exc)
         except NotFound:  # the chosen parent was deleted meanwhile
@@ -49,6 +50,13 @@ def new_category():
             return redirect(url_for("web.categories_page"))
     return render_form("categories/form.html", form, category=None, emojis=EMOJI_CHOICES,
                        parents_by_kind=_parents_by_kind(ledger_id))
+
+
+def _refunds(form, kind):
+    """The refund behaviour the checkbox means for a category of ``kind`` ("" = none)."""
+    if not form.refunds.data:
+        return ""
+    return "credits_are_refunds" if kind == "spent" else "debits_are_deductions"
 
 
 def _parents_by_kind(ledger_id, exclude_id=None):
@@ -62,6 +70,8 @@ def edit_category(category_id):
     category = or_404(categories.get_own, ledger_id, category_id)
     form = CategoryForm(obj=category)
     form.kind.data = category.kind  # the type of an existing category does not change
+    if request.method == "GET":
+        form.refunds.data = category.refund_behaviour is not None
     if form.parent_id.data is None:  # top level, from the row's NULL parent
         form.parent_id.data = ""
     form.parent_id.choices = _parent_choices(ledger_id, category.kind, exclude_id=category.id)
@@ -69,7 +79,8 @@ def edit_category(category_id):
         try:
             categories.update_category(ledger_id, category.id, name=form.name.data, icon=form.icon.data,
                                        parent_id=form.parent_id.data or None,
-                                       clear_parent=not form.parent_id.data)
+                                       clear_parent=not form.parent_id.data,
+                                       refund_behaviour=_refunds(form, category.kind))
         except Invalid as exc:
             apply_errors(form, exc)
         except NotFound:

@@ -115,7 +115,11 @@ class CategoryForm(FlaskForm):
     kind = RadioField("Type", choices=options([("spent", "Expense"), ("earn", "Income")]), default="spent")
     # Choices (the same kind's categories) are set by the view; "" = top level.
     parent_id = SelectField("Inside", default="")
-    error_aliases = {"type": "kind", "parent": "parent_id"}
+    # Money the other way (a refund into an expense category, a deduction from an
+    # income one) is recorded in it and counted off its total, instead of refused.
+    refunds = BooleanField("Takes refunds", description="An expense category then takes money back in (a refund, "
+                           "counted off its spending in budgets); an income category takes deductions.")
+    error_aliases = {"type": "kind", "parent": "parent_id", "refund_behaviour": "refunds"}
 
 
 class CategoryDeleteForm(FlaskForm):

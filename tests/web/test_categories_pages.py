@@ -277,3 +277,16 @@ def test_delete_service_refuses_a_target_of_the_other_kind(ledger, main, books):
         categories.delete_category(ledger, books, move_to_id=system_category("salary", "earn").id)
     assert caught.value.errors == {"move_to": "Move the transactions to a category of the same type."}
     assert categories_of(ids) == [books]
+
+
+def test_a_category_that_takes_refunds(logged_in, ledger):
+    response = logged_in.post("/categories/new", data={"kind": "spent", "name": "Clothes", "icon": "👕",
+                                                       "parent_id": "", "refunds": "y"})
+    assert response.status_code == 302
+    (clothes,) = own_categories(ledger)
+    assert clothes.refund_behaviour == "credits_are_refunds"
+    assert re.search(r'<input checked[^>]* name="refunds" type="checkbox"', text(logged_in.get(f"/categories/{clothes.id}/edit")))
+    # The income tab of the entry dialog offers it too (data-also), for the refund itself.
+    assert 'data-kind="spent" data-also="earn" title="Clothes"' in text(logged_in.get("/transactions/new"))
+    logged_in.post(f"/categories/{clothes.id}/edit", data={"name": "Clothes", "icon": "👕", "parent_id": ""})
+    assert own_categories(ledger)[0].refund_behaviour is None

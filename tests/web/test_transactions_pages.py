@@ -523,3 +523,15 @@ def test_edit_into_income_without_a_chip_makes_it_uncategorised(logged_in, ledge
     assert response.status_code == 302
     txn = only_transaction(ledger)
     assert (txn.amount, txn.category_id) == (1000, None)
+
+
+def test_a_refund_into_an_expense_category_that_takes_refunds(logged_in, ledger, main):
+    clothes = categories.create_category(ledger, "Clothes", "👕", "spent", refund_behaviour="credits_are_refunds")
+    response = logged_in.post("/transactions/new", data=entry(main, kind="earn", amount="30",
+                                                              category_id=str(clothes.id)))
+    assert response.status_code == 302
+    txn = only_transaction(ledger)
+    assert (txn.amount, txn.category_id) == (3000, clothes.id)
+    plain = categories.create_category(ledger, "Shoes", "👟", "spent")
+    refused = logged_in.post("/transactions/new", data=entry(main, kind="earn", amount="30", category_id=str(plain.id)))
+    assert refused.status_code == 422 and "is an expense category" in refused.get_data(as_text=True)

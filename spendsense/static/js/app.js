@@ -39,7 +39,8 @@
     const checked = $('input[name="kind"]:checked', scope);
     if (!checked) return;
     $$("[data-category-picker] .emoji-chip", scope).forEach((chip) => {
-      const hide = chip.dataset.kind !== checked.value;
+      // A category taking refunds (or deductions) is offered for the other type too.
+      const hide = chip.dataset.kind !== checked.value && chip.dataset.also !== checked.value;
       chip.hidden = hide;
       if (hide) $("input", chip).checked = false;
     });
