@@ -25,40 +25,29 @@ Transactions (EUR):
   which no budget counts.
 """
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from spendsense.models import Transaction
-from spendsense.services.ledger import balances, categories
+from spendsense.services.ledger import categories
 from spendsense.services.planning import analysis, events, scenarios
-from spendsense.services.uow import write_transaction
 from tests.factories import create_transaction, create_transfer
 
 TODAY = date(2026, 11, 25)
 D = Decimal
 
 
-def book_against_kind(ledger, account, category_id, minor, day):
-    """A refund in an expense category (or a deduction in an income one). The transaction
-    command refuses an amount whose sign is not its category's kind (resolver.check_kind),
-    so the row is written here, with its balance and totals moved as the command moves them."""
-    with write_transaction() as session:
-        txn = Transaction(ledger_id=ledger, account_id=account, category_id=category_id, amount=minor,
-                          occurred_at=datetime.combine(day, datetime.min.time()), payee="Refund", source="web")
-        session.add(txn)
-        session.flush()
-        balances.apply_transaction(txn, 1)
-
-
 @pytest.fixture
 def month(ledger, account, savings, scenario, book):
     food = categories.create_category(ledger, "Food", "🍲", "spent").id
-    groceries = categories.create_category(ledger, "Groceries", "🛒", "spent", parent_id=food).id
+    # Groceries takes refunds and Wages deductions (their refund behaviour lets the
+    # transaction command file money of the other sign in them).
+    groceries = categories.create_category(ledger, "Groceries", "🛒", "spent", parent_id=food,
+                                           refund_behaviour="credits_are_refunds").id
     rent = categories.create_category(ledger, "Rent", "🏠", "spent").id
     holidays = categories.create_category(ledger, "Holidays", "🏖️", "spent").id
-    wages = categories.create_category(ledger, "Wages", "💼", "earn").id
+    wages = categories.create_category(ledger, "Wages", "💼", "earn", refund_behaviour="debits_are_deductions").id
     transport = categories.find_by_value(ledger, "transport", "spent").id
     plan = [(food, "-100.00", date(2026, 6, 1), "monthly"), (groceries, "-400.00", date(2026, 10, 1), "monthly"),
             (rent, "-900.00", date(2026, 3, 20), "monthly"), (holidays, "-600.00", date(2026, 11, 15), "once"),
@@ -72,15 +61,13 @@ def month(ledger, account, savings, scenario, book):
     for amount, category_id, day in [
         ("-80.00", food, date(2026, 10, 12)), ("-30.00", food, date(2026, 11, 8)),
         ("-430.00", groceries, date(2026, 10, 10)), ("-120.00", groceries, date(2026, 11, 3)),
-        ("-95.50", groceries, date(2026, 11, 12)),
+        ("-95.50", groceries, date(2026, 11, 12)), ("15.50", groceries, date(2026, 11, 14)),
         ("-900.00", rent, date(2026, 10, 20)), ("-5.00", rent, date(2026, 11, 10)),
         ("-900.00", rent, date(2026, 11, 20)), ("-650.00", holidays, date(2026, 11, 16)),
         ("-40.00", transport, date(2026, 11, 18)), ("3000.00", wages, date(2026, 10, 25)),
-        ("3000.00", wages, date(2026, 11, 25)),
+        ("3000.00", wages, date(2026, 11, 25)), ("-50.00", wages, date(2026, 11, 25)),
     ]:
         book(amount, category_id, day)
-    book_against_kind(ledger, account, groceries, 1550, date(2026, 11, 14))
-    book_against_kind(ledger, account, wages, -5000, date(2026, 11, 25))
     create_transfer(ledger, amount="500.00", from_account_id=account, to_account_id=savings,
                     occurred_at="2026-11-02")
     create_transaction(ledger, amount="-7.00", account_id=account, occurred_at="2026-11-09", apply_rules=False)
