@@ -3,13 +3,13 @@ exactly these figures.
 
 Alice (base currency EUR) plans in her current account's primary scenario:
 
-| category                  | kind  | budget events                              | rollover |
-|---------------------------|-------|--------------------------------------------|----------|
-| Food                      | spent | -100.00 monthly on the 1st from 2026-06-01 | off      |
-| Groceries (child of Food) | spent | -400.00 monthly on the 1st from 2026-10-01 | on       |
-| Rent                      | spent | -900.00 monthly on the 20th from 2026-03-20 | off     |
-| Holidays                  | spent | -600.00 once on 2026-11-15                 | off      |
-| Wages                     | earn  | +3000.00 monthly on the 25th from 2026-01-25 | off    |
+| category                  | kind  | budget events                                | rollover |
+|---------------------------|-------|----------------------------------------------|----------|
+| Food                      | spent | -100.00 monthly on the 1st from 2026-06-01   | off      |
+| Groceries (child of Food) | spent | -400.00 monthly on the 1st from 2026-10-01   | on       |
+| Rent                      | spent | -900.00 monthly on the 20th from 2026-03-20  | off      |
+| Holidays                  | spent | -600.00 once on 2026-11-15                   | off      |
+| Wages                     | earn  | +3000.00 monthly on the 25th from 2026-01-25 | off      |
 
 and, in an extra scenario of the same account, -50.00 of Groceries once on 2026-11-05.
 Transport (a system category) has no budget. Today is 2026-11-25.
