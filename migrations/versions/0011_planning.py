@@ -114,6 +114,7 @@ def upgrade():
     sa.Column('note', sa.String(length=500), nullable=True),
     sa.Column('colour', sa.String(length=7), nullable=True),
     sa.Column('post_automatically', sa.Boolean(), nullable=False),
+    sa.Column('is_budget', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_budget_events_category_id_categories'), ondelete='CASCADE'),

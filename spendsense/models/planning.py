@@ -77,6 +77,9 @@ class BudgetEvent(TimestampMixin, db.Model):
     colour = db.Column(db.String(7))
     # Recorded as a transaction by ``flask post-due`` when due (services/planning/recurring.py).
     post_automatically = db.Column(db.Boolean, nullable=False, default=False)
+    # Set by the Budgets page ("set a category's budget"): the category's budget, found
+    # again by that page, and not a bill (the dashboard's next bills leave it out).
+    is_budget = db.Column(db.Boolean, nullable=False, default=False)
 
     scenario = db.relationship("Scenario")
     category = db.relationship("Category")

@@ -61,10 +61,11 @@ def left_to_spend(ledger_id, day):
 
 def next_bills(ledger_id, day):
     """The next few expense occurrences of the accounts' own plans (not of an extra
-    scenario) from today on, neither paid nor recorded yet."""
+    scenario, nor a category budget set on the Budgets page) from today on, neither
+    paid nor recorded yet."""
     found, paid = plan.planned(ledger_id, day, day + BILLS_AHEAD, day)
     return [o for o in found if o.minor < 0 and o.state is None and o.event.scenario.is_primary
-            and (o.event.id, o.day) not in paid][:BILLS]
+            and not o.event.is_budget and (o.event.id, o.day) not in paid][:BILLS]
 
 
 @bp.route("/")

@@ -39,7 +39,7 @@ CHANGEABLE = ("amount", "repeat_type", "repeat_interval", "note", "category_id",
 RULE_FIELDS = ("repeat_type", "repeat_interval", "end_date", "occurrences")
 # The columns a series passes on to the series split from it.
 _COPIED = ("ledger_id", "scenario_id", "category_id", "amount", "currency", "start_date", "repeat_type",
-           "repeat_interval", "end_date", "occurrences", "note", "colour", "post_automatically")
+           "repeat_interval", "end_date", "occurrences", "note", "colour", "post_automatically", "is_budget")
 
 
 def _category(ledger_id, value):
@@ -357,14 +357,24 @@ def _period_start(ledger_id, period, today):
     return today - timedelta(days=(today.weekday() - week_start) % 7)
 
 
-def _budget_series(scenario_id, category_id):
-    """The category's budget in the scenario: its latest infinite repeating series."""
-    return db.session.scalars(
+def _budget_series(scenario_id, category_id, today, period):
+    """The category's budget in the scenario in effect today, and the start of the next
+    budget set for later, if any. The budget is a series this page set (``is_budget``)
+    or, failing one, an open-ended series repeating by ``period`` made by hand: a bill
+    of another rhythm in the category (yearly insurance) is never taken for it."""
+    rows = db.session.scalars(
         select(BudgetEvent).where(BudgetEvent.scenario_id == scenario_id, BudgetEvent.category_id == category_id,
-                                  BudgetEvent.repeat_type != "once", BudgetEvent.end_date.is_(None),
-                                  BudgetEvent.occurrences.is_(None))
-        .order_by(BudgetEvent.start_date.desc(), BudgetEvent.id.desc())
-        .with_for_update(key_share=True)).first()
+                                  BudgetEvent.repeat_type != "once",
+                                  (BudgetEvent.end_date.is_(None)) | (BudgetEvent.end_date >= today))
+        .order_by(BudgetEvent.start_date, BudgetEvent.id)
+        .with_for_update(key_share=True)).all()
+    set_here = [row for row in rows if row.is_budget]
+    by_hand = [row for row in rows if not row.is_budget and row.repeat_type == period and row.end_date is None
+               and row.occurrences is None]
+    current = [row for row in set_here if row.start_date <= today] or [
+        row for row in by_hand if row.start_date <= today]
+    later = [row.start_date for row in set_here if row.start_date > today]
+    return (current[-1] if current else None), (later[0] if later else None)
 
 
 def set_category_budget(ledger_id, category_id, amount, *, period="monthly", today):
@@ -385,7 +395,7 @@ def set_category_budget(ledger_id, category_id, amount, *, period="monthly", tod
         category = _category(ledger_id, category_id)
         signed = -minor if category.kind == "spent" else minor
         scenario = scenarios.default_scenario(ledger_id)
-        existing = _budget_series(scenario.id, category.id)
+        existing, next_start = _budget_series(scenario.id, category.id, today, period)
         if existing is not None and existing.repeat_type == period and existing.currency == currency:
             rule = Repeat.of(existing)
             day = rule.before(today, inclusive=True) or rule.first()
@@ -403,7 +413,10 @@ def set_category_budget(ledger_id, category_id, amount, *, period="monthly", tod
             _cut_before(session, existing, start)
         if signed == 0:
             return None
+        # A budget already set for a later period keeps it: this one ends the day before.
+        until = next_start - timedelta(days=1) if next_start and next_start > start else None
         event = BudgetEvent(ledger_id=ledger_id, scenario_id=scenario.id, category_id=category.id, amount=signed,
-                            currency=currency, start_date=start, repeat_type=period, repeat_interval=1)
+                            currency=currency, start_date=start, repeat_type=period, repeat_interval=1,
+                            end_date=until, is_budget=True)
         session.add(event)
     return event

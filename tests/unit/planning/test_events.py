@@ -593,3 +593,24 @@ def test_set_budget_refuses_a_transfer_or_another_ledgers_category(ledger, accou
     with pytest.raises(NotFound):
         events.set_category_budget(ledger, theirs, "400", today=today)
     assert db.session.scalars(select(BudgetEvent)).all() == []
+
+
+def test_a_bill_of_the_category_is_not_taken_for_its_budget(ledger, scenario, groceries, today):
+    # A yearly bill in Groceries from next March is a bill, not the budget: setting a
+    # monthly budget leaves it whole and starts a series of its own on 1 December.
+    bill = events.create_event(ledger, scenario, category_id=groceries, amount="-120", date=date(2027, 3, 1),
+                               repeat_type="yearly")
+    budget = events.set_category_budget(ledger, groceries, "400", today=today)
+    assert budget.id != bill.id and budget.is_budget and not bill.is_budget
+    assert (budget.start_date, budget.end_date, budget.amount) == (date(2026, 12, 1), None, -40000)
+    assert events.get_series(ledger, bill.id).start_date == date(2027, 3, 1)
+    # Set again, it changes that same budget series.
+    assert events.set_category_budget(ledger, groceries, "450", today=today).id == budget.id
+
+
+def test_a_budget_set_for_later_keeps_its_start(ledger, account, groceries, today):
+    later = events.set_category_budget(ledger, groceries, "300", today=date(2027, 2, 10))
+    now = events.set_category_budget(ledger, groceries, "400", today=today)
+    # December and January at 400, from February the budget set for it.
+    assert (now.start_date, now.end_date) == (date(2026, 12, 1), date(2027, 1, 31))
+    assert (later.start_date, later.end_date, later.amount) == (date(2027, 2, 1), None, -30000)
