@@ -97,6 +97,35 @@ def rate(from_currency, to_currency, day):
     return value, published
 
 
+def has_rates(currency):
+    """Whether the offline file quotes ``currency`` at all (the euro always)."""
+    return currency == "EUR" or currency in _converter().currencies
+
+
+def convert_near(amount, foreign_currency, currency, day):
+    """``convert`` on ``day``, or on the nearest day both currencies have a rate when
+    that one has none (before the ECB's series begins, or after a currency stopped
+    being quoted); None when one of them has no rate at all. For figures that sum many
+    days (budgets): an amount from 1995 is converted at the first rate there is,
+    rather than the whole budget failing."""
+    try:
+        return convert(amount, foreign_currency, currency, day)
+    except Invalid:
+        pass
+    codes = [money.normalise_currency(code) for code in (foreign_currency, currency)]
+    if not all(has_rates(code) for code in codes):
+        return None
+    bounds = [_converter().bounds[code] for code in codes if code != "EUR"]
+    first = max(bound.first_date for bound in bounds)
+    last = min(bound.last_date for bound in bounds)
+    if first > last:
+        return None
+    try:
+        return convert(amount, foreign_currency, currency, min(max(day, first), last))
+    except Invalid:
+        return None
+
+
 def convert(amount, foreign_currency, currency, day):
     """Convert a typed ``amount`` of ``foreign_currency`` into ``currency`` on ``day``.
 

@@ -31,7 +31,8 @@ from sqlalchemy import (
 
 from spendsense import money
 from spendsense.extensions import db
-from spendsense.models.planning import CategoryDayTotal, CategoryMonthTotal
+from spendsense.models import Account
+from spendsense.models.planning import BudgetEvent, CategoryDayTotal, CategoryMonthTotal
 from spendsense.services import exchange
 
 # Statements stay well inside SQLite's limit of 500 SELECTs in one compound.
@@ -88,11 +89,24 @@ def split(first, last):
 
 
 def _converted(minor, from_currency, currency, day):
-    """Minor units of ``from_currency`` as minor units of ``currency`` on ``day``."""
+    """Minor units of ``from_currency`` as minor units of ``currency`` on ``day`` (at the
+    nearest rate there is); 0 for a currency the offline rates do not quote at all,
+    which ``unconvertible`` names so that pages can say it is left out."""
     if from_currency == currency or not minor:
         return minor
-    amount = exchange.convert(money.from_minor(minor, from_currency), from_currency, currency, day).amount
-    return money.to_minor(amount, currency)
+    conversion = exchange.convert_near(money.from_minor(minor, from_currency), from_currency, currency, day)
+    return money.to_minor(conversion.amount, currency) if conversion else 0
+
+
+def unconvertible(ledger_id, currency):
+    """The currencies of the ledger's live accounts and events that budgets in
+    ``currency`` cannot count, for want of any exchange rate to it (sorted)."""
+    codes = set(db.session.scalars(select(Account.currency).where(
+        Account.ledger_id == ledger_id, Account.deleted_at.is_(None)).distinct()))
+    codes |= set(db.session.scalars(select(BudgetEvent.currency).where(BudgetEvent.ledger_id == ledger_id).distinct()))
+    if exchange.has_rates(currency):
+        return sorted(code for code in codes if code != currency and not exchange.has_rates(code))
+    return sorted(code for code in codes if code != currency)
 
 
 @lru_cache(maxsize=128)

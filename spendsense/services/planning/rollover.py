@@ -126,8 +126,10 @@ class Plan:
             if row.currency == currency:
                 per_category[row.category_id] += [(day, amount) for day in days]
             else:
+                # Without any rate the event is left out (actuals.unconvertible names its currency).
                 per_category[row.category_id] += [
-                    (day, exchange.convert(amount, row.currency, currency, day).amount) for day in days]
+                    (day, conversion.amount) for day in days
+                    if (conversion := exchange.convert_near(amount, row.currency, currency, day)) is not None]
         self.zero = money.from_minor(0, currency)
         self.entries = per_category
         self.days, self.running = {}, {}
