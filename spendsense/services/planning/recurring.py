@@ -104,11 +104,15 @@ def _fold(text):
 def planned_minor(occurrence, on=None):
     """The occurrence's amount in its account's currency, in minor units: converted at
     the reference rate of ``on`` (default: its own date) when the event is in another
-    currency. Invalid when there is no rate for it."""
+    currency (at the nearest rate there is when that day has none). Invalid when one of
+    the currencies has no rate at all."""
     currency = occurrence.event.scenario.account.currency
     if occurrence.currency == currency:
         return occurrence.minor
-    converted = exchange.convert(occurrence.amount, occurrence.currency, currency, on or occurrence.day)
+    converted = exchange.convert_near(occurrence.amount, occurrence.currency, currency, on or occurrence.day)
+    if converted is None:
+        raise Invalid.field("currency", f"There is no offline exchange rate between {occurrence.currency} "
+                                        f"and {currency}.")
     return money.to_minor(converted.amount, currency)
 
 

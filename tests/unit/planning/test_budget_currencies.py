@@ -35,3 +35,14 @@ def test_a_day_before_the_rates_begin_takes_the_first_rate(ledger, groceries, bo
                                         today=date(2026, 12, 1))
     assert package.expense.periods[0].actual == -first
     assert actuals.unconvertible(ledger, "EUR") == []
+
+
+def test_the_forecast_leaves_out_an_event_it_cannot_convert(ledger, groceries, today):
+    from spendsense.services.planning import forecast
+
+    hryvnia = accounts.create_account(ledger, "Hryvnia first", currency="UAH")
+    accounts.reorder_accounts(ledger, [hryvnia.id] + [a.id for a in accounts.list_accounts(ledger)
+                                                      if a.id != hryvnia.id])
+    events.set_category_budget(ledger, groceries, "100", today=today)  # EUR, in the UAH account's plan
+    [uah] = [f for f in forecast.forecast(ledger, today=today) if f.account.id == hryvnia.id]
+    assert {balance for _day, balance in uah.days} == {Decimal("0.00")}
