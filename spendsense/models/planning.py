@@ -20,6 +20,7 @@ over any range reads at most one row per category and day, never the history.
 """
 
 from sqlalchemy import text
+from sqlalchemy.orm import declared_attr
 
 from spendsense.extensions import db
 from spendsense.models.base import BigId, TimestampMixin, utcnow
@@ -126,29 +127,30 @@ class BudgetAssignment(TimestampMixin, db.Model):
     amount = db.Column(db.BigInteger, nullable=False)
 
 
-class CategoryDayTotal(db.Model):
-    __tablename__ = "category_day_totals"
-    __table_args__ = (db.UniqueConstraint("ledger_id", "day", "category_id", "currency"),)
+class _CategoryTotal:
+    """The columns a day's and a month's category totals share."""
 
     id = db.Column(BigId, primary_key=True)
     ledger_id = db.Column(db.ForeignKey("ledgers.id", ondelete="CASCADE"), nullable=False)
-    category_id = db.Column(db.ForeignKey("categories.id", ondelete="CASCADE"), nullable=False, index=True)
     currency = db.Column(db.String(3), nullable=False)
-    day = db.Column(db.Date, nullable=False)
     debit = db.Column(db.BigInteger, nullable=False, default=0)  # >= 0: money out
     credit = db.Column(db.BigInteger, nullable=False, default=0)  # >= 0: money in
     count = db.Column(db.Integer, nullable=False, default=0)
 
+    @declared_attr
+    def category_id(cls):
+        return db.Column(db.ForeignKey("categories.id", ondelete="CASCADE"), nullable=False, index=True)
 
-class CategoryMonthTotal(db.Model):
+
+class CategoryDayTotal(_CategoryTotal, db.Model):
+    __tablename__ = "category_day_totals"
+    __table_args__ = (db.UniqueConstraint("ledger_id", "day", "category_id", "currency"),)
+
+    day = db.Column(db.Date, nullable=False)
+
+
+class CategoryMonthTotal(_CategoryTotal, db.Model):
     __tablename__ = "category_month_totals"
     __table_args__ = (db.UniqueConstraint("ledger_id", "month", "category_id", "currency"),)
 
-    id = db.Column(BigId, primary_key=True)
-    ledger_id = db.Column(db.ForeignKey("ledgers.id", ondelete="CASCADE"), nullable=False)
-    category_id = db.Column(db.ForeignKey("categories.id", ondelete="CASCADE"), nullable=False, index=True)
-    currency = db.Column(db.String(3), nullable=False)
     month = db.Column(db.Date, nullable=False)  # first day of the month
-    debit = db.Column(db.BigInteger, nullable=False, default=0)
-    credit = db.Column(db.BigInteger, nullable=False, default=0)
-    count = db.Column(db.Integer, nullable=False, default=0)

@@ -171,3 +171,19 @@ def integer(value, field, *, minimum, maximum, label=None):
     if not minimum <= value <= maximum:
         raise Invalid.field(field, f"{label} must be between {minimum} and {maximum}.")
     return value
+
+
+def each(fields, cleaners, *, rename=None):
+    """{column: cleaned value} of ``fields`` ({field: raw value}), each through its
+    cleaner in ``cleaners``; every failure is reported at once, in one Invalid.
+    ``rename`` maps a field to the column it fills (v2's ``date`` is ``start_date``)."""
+    rename = rename or {}
+    errors, cleaned = {}, {}
+    for field, value in fields.items():
+        try:
+            cleaned[rename.get(field, field)] = cleaners[field](value)
+        except Invalid as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise Invalid(errors)
+    return cleaned

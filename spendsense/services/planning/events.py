@@ -84,15 +84,7 @@ def _clean(ledger_id, fields, currency):
         "post_automatically": lambda v: validation.boolean(v, "post_automatically", default=False),
         "category_id": lambda v: _category(ledger_id, v).id,
     }
-    errors, cleaned = {}, {}
-    for field, value in fields.items():
-        try:
-            cleaned["start_date" if field == "date" else field] = cleaners[field](value)
-        except Invalid as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise Invalid(errors)
-    return cleaned
+    return validation.each(fields, cleaners, rename={"date": "start_date"})
 
 
 def _settle_rule(event):

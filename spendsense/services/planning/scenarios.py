@@ -133,15 +133,7 @@ def _clean(fields, currency):
         "maximum_value": lambda v: _value(v, currency, "maximum_value"),
         "achieve_date": lambda v: None if v in (None, "") else validation.parse_date(v, "achieve_date"),
     }
-    errors, cleaned = {}, {}
-    for field, value in fields.items():
-        try:
-            cleaned[field] = cleaners[field](value)
-        except Invalid as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise Invalid(errors)
-    return cleaned
+    return validation.each(fields, cleaners)
 
 
 def _check_range(scenario):
