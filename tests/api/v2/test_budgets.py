@@ -2,6 +2,7 @@
 BudgetAnalysisPackage, BudgetAnalysis and Period, figures worked out by hand, every
 query refused the v2 way, and nobody else's money in them."""
 
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -203,6 +204,29 @@ def test_the_summary_adds_every_category_up_per_period(v2, user, plan, bob):
             income["total_under_by"]) == (D("2000.00"), D("1000.00"), D("4000.00"), D("2000.00"))
 
 
+NEGATIVE_ZERO = re.compile(r"-0(\.0*)?(?![0-9.])")
+
+
+def test_nothing_spent_is_zero_not_minus_zero(v2, user, plan):
+    # October's Food: -300 budgeted, nothing spent, so 0 of 300 is used; an expense's
+    # figures are worked on magnitudes (-1 x 0.00), which must not come out as -0.00.
+    text = v2.get(f"/users/{user.id}/budget_summary", query_string={
+        "period": "months", "interval": "1", "start_date": "2026-10-01", "end_date": "2026-10-31"}).get_data(
+        as_text=True)
+    assert '"percentage_used":0.00' in text.replace(" ", "")
+    for path, params in ((f"/users/{user.id}/budget", {}),
+                         (f"/users/{user.id}/budget_summary", {"period": "weeks", "interval": "1",
+                                                               "start_date": "2026-10-01",
+                                                               "end_date": "2026-12-31"}),
+                         (f"/users/{user.id}/trend_analysis", {
+                             "period": "months", "interval": "1", "start_date": "2026-01-01",
+                             "end_date": "2026-12-31", "scenarios": str(plan["primary"].id),
+                             "categories": ",".join(str(plan[name].id) for name in ("food", "snacks", "wages"))})):
+        response = v2.get(path, query_string=params)
+        assert response.status_code == 200
+        assert NEGATIVE_ZERO.findall(response.get_data(as_text=True).replace(" ", "")) == [], path
+
+
 def test_weeks_widen_to_the_users_week_start(v2, user, plan):
     # Wednesday 4 to Tuesday 10 November, weeks from Monday: the 2nd-8th and the 9th-15th.
     (package,) = get(v2, f"/users/{user.id}/budget_summary", period="weeks", interval="1",
@@ -280,7 +304,6 @@ BAD_SUMMARY = [
     {"start_date": "1900-01-01", "end_date": "2999-12-31", "period": "weeks"},  # more than 1000 periods
 ]
 BAD_TREND = BAD_SUMMARY + [
-    {"period": "event", "categories": "{food},{wages}"},  # monthly on the 1st and on the 25th do not align
     {"categories": None}, {"scenarios": None}, {"categories": ""}, {"categories": "{food},x"},
     {"scenarios": "0"}, {"scenarios": "-1"}, {"categories": ",".join(str(n) for n in range(1, 102))},
 ]
@@ -292,7 +315,7 @@ def spoilt(good, changes, plan=None):
     return {key: value.format(**names) for key, value in query.items() if value is not None}
 
 
-@pytest.mark.parametrize("changes", [*BAD_SUMMARY, {"period": "event"}])
+@pytest.mark.parametrize("changes", BAD_SUMMARY)
 def test_a_bad_summary_query_is_400(v2, user, plan, changes):
     error_of(v2.get(f"/users/{user.id}/budget_summary", query_string=spoilt(SUMMARY, changes)), 400)
 
@@ -302,6 +325,56 @@ def test_a_bad_trend_query_is_400(v2, user, plan, changes):
     good = {**SUMMARY, "categories": "{food}", "scenarios": "{primary}"}
     assert v2.get(f"/users/{user.id}/trend_analysis", query_string=spoilt(good, {}, plan)).status_code == 200
     error_of(v2.get(f"/users/{user.id}/trend_analysis", query_string=spoilt(good, changes, plan)), 400)
+
+
+# PocketSmith's budgeting guide: event periods that cannot be formed answer 422 with the
+# calendar period to ask for instead, in X-Suggested-Time-Period-Alternative-Type and
+# -Interval; clients (a Home Assistant integration) retry with those two values.
+SUGGESTION_HEADERS = ("X-Suggested-Time-Period-Alternative-Type", "X-Suggested-Time-Period-Alternative-Period",
+                      "X-Suggested-Time-Period-Alternative-Interval")
+
+
+def suggestion(response):
+    """(message, period, interval) of a 422 that suggests another period."""
+    message = error_of(response, 422)
+    kind, also, interval = (response.headers.get(name) for name in SUGGESTION_HEADERS)
+    assert kind == also, (kind, also)
+    return message, kind, interval
+
+
+def test_event_periods_that_do_not_align_are_422_with_the_period_to_ask_for(v2, user, plan):
+    # All categories together: monthly on the 1st (Food, Snacks) and on the 25th (Wages).
+    summary = {**SUMMARY, "period": "event"}
+    message, kind, interval = suggestion(v2.get(f"/users/{user.id}/budget_summary", query_string=summary))
+    assert "do not share their periods" in message
+    assert (kind, interval) == ("months", "1")
+    trend = {**summary, "categories": f"{plan['food'].id},{plan['wages'].id}", "scenarios": str(plan["primary"].id)}
+    assert suggestion(v2.get(f"/users/{user.id}/trend_analysis", query_string=trend))[1:] == ("months", "1")
+    # Asking again with the suggestion works, as the clients that follow it expect.
+    assert get(v2, f"/users/{user.id}/trend_analysis", **{**trend, "period": kind, "interval": interval})
+    assert get(v2, f"/users/{user.id}/budget_summary", **{**summary, "period": kind, "interval": interval})
+
+
+def test_the_suggestion_follows_the_shortest_cadence(v2, user, ledger, plan):
+    # Fortnightly from Monday 2 November and from Tuesday 3 November never share a period:
+    # the shortest series (either, 14 days) suggests weeks, 2.
+    for day in (2, 3):
+        events.create_event(ledger, plan["primary"].id, category_id=plan["food"].id, amount="-10",
+                            date=date(2026, 11, day), repeat_type="fortnightly")
+    trend = {**SUMMARY, "period": "event", "categories": str(plan["food"].id), "scenarios": str(plan["primary"].id)}
+    assert suggestion(v2.get(f"/users/{user.id}/trend_analysis", query_string=trend))[1:] == ("weeks", "2")
+
+
+def test_without_a_repeating_series_event_periods_suggest_months(v2, user):
+    summary = {**SUMMARY, "period": "event"}
+    assert suggestion(v2.get(f"/users/{user.id}/budget_summary", query_string=summary))[1:] == ("months", "1")
+
+
+def test_other_errors_suggest_nothing(v2, user, plan):
+    for response in (v2.get(f"/users/{user.id}/budget_summary", query_string={**SUMMARY, "period": "days"}),
+                     v2.get(f"/users/{user.id}/budget_summary", query_string={**SUMMARY, "interval": "0"})):
+        error_of(response, 400)
+        assert not any(name in response.headers for name in SUGGESTION_HEADERS)
 
 
 def test_trend_analysis_needs_both_lists(v2, user, plan):
@@ -364,6 +437,9 @@ def test_the_document_covers_the_budgeting_routes(client):
                          ("/scenarios/{id}/events", "get"), ("/scenarios/{id}/events", "post"),
                          ("/events/{id}", "get"), ("/events/{id}", "put"), ("/events/{id}", "delete")):
         assert method in paths[path], (method, path)
+    for path in ("/users/{id}/budget_summary", "/users/{id}/trend_analysis"):
+        assert {"400", "401", "403", "404", "422"} <= set(paths[path]["get"]["responses"]), path
+        assert "X-Suggested-Time-Period-Alternative-Type" in paths[path]["get"]["description"]
     trend = {p["name"]: p for p in paths["/users/{id}/trend_analysis"]["get"]["parameters"]}
     assert {name for name, p in trend.items() if p["required"]} == {
         "id", "period", "interval", "start_date", "end_date", "categories", "scenarios"}

@@ -3,13 +3,18 @@
 The figures are services/planning/analysis.py's (budget events compared with the
 per-category totals kept on every write); this module reads the query, checks that the
 categories and scenarios it names are the caller's, and writes the packages. Every
-input of these routes is in the query string, so a value the analysis refuses (an
-``event`` period whose series do not align) is a bad query: 400.
+input of these routes is in the query string, so a value the analysis refuses is a bad
+query: 400. One refusal is PocketSmith's own: event periods asked for where the series
+do not align answer 422 with the calendar period to ask for instead in two headers
+(PocketSmith's budgeting guide; clients retry with them).
+
+The analysis works expense figures on magnitudes (-1 x actual), so a zero can come out
+as -0.00; the answers write it as 0.00.
 """
 
 from sqlalchemy import select
 
-from spendsense.api.v2 import lookup, present
+from spendsense.api.v2 import bp, error, lookup, present
 from spendsense.api.v2.routes import BadQuery, operation
 from spendsense.api.v2.schemas.planning import (
     AnalysisQuery,
@@ -27,6 +32,14 @@ from spendsense.services.planning import analysis
 
 TAG = "Budgeting"
 ANALYSES = {"tag": TAG, "response": list[BudgetAnalysisPackage]}
+# PocketSmith's names are ...-Type and ...-Interval (what clients read); ...-Period says
+# the same as -Type, for clients written to that name.
+SUGGESTED_PERIOD = ("X-Suggested-Time-Period-Alternative-Type", "X-Suggested-Time-Period-Alternative-Period")
+SUGGESTED_INTERVAL = "X-Suggested-Time-Period-Alternative-Interval"
+NOT_ALIGNED = (f"422 when `period` is event and the budget events analysed do not share their periods: the "
+               f"headers {SUGGESTED_PERIOD[0]} (weeks, months or years) and {SUGGESTED_INTERVAL} name the "
+               f"calendar period to ask for instead.")
+PERIODIC = {**ANALYSES, "errors": (400, 401, 403, 404, 422)}
 
 
 def today():
@@ -34,23 +47,30 @@ def today():
     return lookup.as_of()["today"]
 
 
+def _unsigned_zero(value):
+    """-0.00 as 0.00 (a Decimal keeps the sign of a zero; JSON would too)."""
+    return value.copy_abs() if value.is_zero() else value
+
+
 def _period(figures):
+    z = _unsigned_zero
     return Period(
         start_date=figures.start_date, end_date=figures.end_date, currency_code=figures.currency,
-        actual_amount=figures.actual, forecast_amount=figures.forecast, refund_amount=figures.refund,
+        actual_amount=z(figures.actual), forecast_amount=z(figures.forecast), refund_amount=z(figures.refund),
         current=figures.current, over_budget=figures.over_budget, under_budget=figures.under_budget,
-        over_by=figures.over_by, under_by=figures.under_by, percentage_used=figures.percentage_used,
+        over_by=z(figures.over_by), under_by=z(figures.under_by), percentage_used=z(figures.percentage_used),
     )
 
 
 def _analysis(result):
     if result is None:
         return None
+    z = _unsigned_zero
     return BudgetAnalysis(
         start_date=result.start_date, end_date=result.end_date, currency_code=result.currency,
-        total_actual_amount=result.total_actual, average_actual_amount=result.average_actual,
-        total_forecast_amount=result.total_forecast, average_forecast_amount=result.average_forecast,
-        total_over_by=result.total_over_by, total_under_by=result.total_under_by,
+        total_actual_amount=z(result.total_actual), average_actual_amount=z(result.average_actual),
+        total_forecast_amount=z(result.total_forecast), average_forecast_amount=z(result.average_forecast),
+        total_over_by=z(result.total_over_by), total_under_by=z(result.total_under_by),
         periods=[_period(figures) for figures in result.periods],
     )
 
@@ -70,11 +90,27 @@ def _packages(packages):
 
 
 def _analysed(call):
-    """Run an analysis of query values: one it refuses is a bad query."""
+    """Run an analysis of query values: one it refuses is a bad query (but see
+    ``_not_aligned``)."""
     try:
         return _packages(call())
+    except analysis.NotAligned:
+        raise
     except Invalid as exc:
         raise BadQuery(exc.message) from None
+
+
+def _not_aligned(exc):
+    response = error(exc.message, 422)
+    period, interval = exc.suggested
+    for name in SUGGESTED_PERIOD:
+        response.headers[name] = period
+    response.headers[SUGGESTED_INTERVAL] = str(interval)
+    return response
+
+
+# Found before the blueprint's handler of every Invalid (Flask looks along the class's MRO).
+bp.register_error_handler(analysis.NotAligned, _not_aligned)
 
 
 def _check_categories(ledger_id, category_ids):
@@ -112,8 +148,8 @@ def list_budget(id, query):
 
 
 @operation("GET", "/users/<int:id>/budget_summary", summary="Get budget summary for user", query=AnalysisQuery,
-           **ANALYSES, description="The expense and income of every category but the transfer ones, together, "
-                                   "per period; start_date and end_date widen to whole periods.")
+           **PERIODIC, description="The expense and income of every category but the transfer ones, together, "
+                                   "per period; start_date and end_date widen to whole periods. " + NOT_ALIGNED)
 def get_budget_summary(id, query):
     lookup.check_user(id)
     ledger_id = lookup.ledger_id()
@@ -123,8 +159,8 @@ def get_budget_summary(id, query):
 
 
 @operation("GET", "/users/<int:id>/trend_analysis", summary="Get trend analysis for user", query=TrendQuery,
-           **ANALYSES, description="The expense and income of the categories asked for, per period, forecast "
-                                   "from the scenarios asked for; actuals come from every account.")
+           **PERIODIC, description="The expense and income of the categories asked for, per period, forecast "
+                                   "from the scenarios asked for; actuals come from every account. " + NOT_ALIGNED)
 def get_trend_analysis(id, query):
     lookup.check_user(id)
     ledger_id = lookup.ledger_id()
