@@ -260,6 +260,25 @@ def test_a_body_that_is_not_an_event_is_422(v2, user, ledger, primary, food):
     assert v2.post(f"/users/{user.id}/events", json={**good, "category_id": own.id}).status_code == 201
 
 
+def test_an_event_id_is_a_unix_date_so_events_start_in_1970(v2, user, ledger, primary, food):
+    # 1 January 1970 is unix day 0: "<series>-0". A day before would be "<series>--86400",
+    # an id no client (nor SpendSense) reads back, so such a date is refused before any
+    # row is written.
+    body = new(v2, user, category_id=food.id, date="1970-01-01", amount=-1, repeat_type="yearly")
+    assert body["id"] == f"{body['series_id']}-0"
+    assert decimal_json(v2.get(f"/events/{body['id']}"))["date"] == "1970-01-01"
+    before = db.session.scalar(select(func.count()).select_from(BudgetEvent))
+    for path in (f"/users/{user.id}/events", f"/scenarios/{primary.id}/events"):
+        message = error_of(v2.post(path, json={"category_id": food.id, "date": "1969-12-31", "amount": -1,
+                                               "repeat_type": "once"}), 422)
+        assert "1970-01-01" in message
+    assert "1970-01-01" in error_of(v2.put(f"/events/{body['id']}", json={"behaviour": "all",
+                                                                         "date": "1969-12-31"}), 422)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(BudgetEvent)) == before
+    assert window(v2, f"/users/{user.id}/events", "1969-01-01", "1971-12-31")[0]["id"] == body["id"]
+
+
 def test_without_an_account_there_is_no_scenario_to_plan_in(v2, user, food):
     message = error_of(v2.post(f"/users/{user.id}/events", json={
         "category_id": food.id, "date": "2026-01-05", "amount": -1, "repeat_type": "once"}), 422)

@@ -3,7 +3,9 @@ BudgetAnalysis, Period, with the spec's field names) and the queries and bodies 
 read and write them.
 
 An event is one occurrence of a series; its id is ``<series id>-<unix date>``
-(services/planning/repeats.py). The bodies check shape only; the event service checks
+(services/planning/repeats.py), so an event's date is 1 January 1970 or later: an
+earlier one would have an id with a negative time that no client reads back (nor
+repeats.parse_occurrence_id). The bodies check shape only; the event service checks
 the values (the category, the currency, the limits of a rule). SpendSense knows more of
 an event than PocketSmith's bodies list (an end date or a count, a colour, posting it
 automatically): a body may send those too.
@@ -15,7 +17,14 @@ range of more periods than a budget has (services/planning/periods.py).
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from spendsense.api.openapi import no_null_defaults
 from spendsense.api.v2.fields import AmountIn, Body, CurrencyIn, CurrencyOut, Day, Money, Out, Query
@@ -210,6 +219,16 @@ def _whole(value):
     return value
 
 
+UNIX_DAY_ZERO = date(1970, 1, 1)
+
+
+def _from_unix_day_zero(day):
+    if day < UNIX_DAY_ZERO:
+        raise ValueError(f"must be {UNIX_DAY_ZERO} or later: an event's id is its unix date")
+    return day
+
+
+EventDay = Annotated[DayIn, AfterValidator(_from_unix_day_zero)]
 Interval = Annotated[int, Field(ge=1, le=MAX_INTERVAL), BeforeValidator(_whole)]
 Note = Annotated[str, Field(max_length=500)]
 Count = Annotated[int, Field(ge=1, le=10_000), BeforeValidator(_whole)]
@@ -219,7 +238,7 @@ class EventNew(Body):
     model_config = ConfigDict(json_schema_extra=no_null_defaults)
 
     category_id: IdIn
-    date: DayIn = Field(description="The series' first date.")
+    date: EventDay = Field(description="The series' first date (1970-01-01 or later).")
     amount: AmountIn = Field(description="Positive: money in; negative: money out.")
     repeat_type: RepeatType
     repeat_interval: Interval = 1
@@ -251,7 +270,7 @@ class EventChange(Body):
     repeat_interval: Interval | None = None
     note: Note | None = None
     category_id: IdIn | None = Field(None, description="SpendSense only.")
-    date: DayIn | None = Field(None, description="SpendSense only: move the event to this date.")
+    date: EventDay | None = Field(None, description="SpendSense only: move the event to this date.")
     end_date: DayIn | None = Field(None, description="SpendSense only: null repeats for ever.")
     colour: Colour | None = None
     post_automatically: bool | None = Field(None, description="SpendSense only.")
