@@ -1,7 +1,7 @@
 """Fuzz fixtures: one app on the session's migrated database, and a small world of real
-rows (two users with keys, accounts, categories, transactions, an import, a shared-bill
-project each) rebuilt before every operation, so that generated requests reach real
-data and one operation's deletes do not starve the next.
+rows (two users with keys, accounts, categories, transactions, an import, budget events,
+a shared-bill project each) rebuilt before every operation, so that generated requests
+reach real data and one operation's deletes do not starve the next.
 
 The world is written through the dialects' own front doors, as their clients write it.
 """
@@ -23,6 +23,9 @@ from tests.api.projects_helpers import basic
 from tests.conftest import PASSWORD, make_app
 
 STATEMENT = b"Date,Payee,Amount\n2024-05-02,Bakery,-3.20\n2024-05-03,Salary,1500.00\n"
+# The date the v2 document's examples give start_date and end_date: the events start
+# there, so the example window holds some, and so do most later ones.
+EVENTS_START = "2020-10-01"
 
 
 @dataclass
@@ -33,7 +36,7 @@ class Person:
     token: str
     project_id: str
     project_password: str
-    ids: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, int | str] = field(default_factory=dict)
 
     @property
     def v1_headers(self):
@@ -74,8 +77,9 @@ class World:
 
 @pytest.fixture
 def world(fuzz_app):
-    """alice and bob, each with an account, a category, transactions, an import, an
-    expense, an attachment, an institution and a project with two members and a bill."""
+    """alice and bob, each with an account (and its primary scenario), a category,
+    transactions, an import, an expense, an attachment, an institution, a monthly budget
+    and a weekday event, and a project with two members and a bill."""
     with fuzz_app.app_context():
         _empty_database()
         seed.seed_system_categories()
@@ -129,6 +133,7 @@ def _populate(client, person):
         "file_name": "receipt.txt", "file_data": base64.b64encode(b"Bakery 3.20\n").decode()}))["id"]
     ids["institution"] = _ok(client.post(f"/v2/users/{ids['user']}/institutions", headers=person.v2_headers,
                                          json={"title": "Kiwibank", "currency_code": "nzd"}), 201)["id"]
+    _plan(client, person)
     project = person.project_id
     _ok(client.post("/api/projects", data={"name": f"{person.username}'s trip", "id": project,
                                            "password": person.project_password,
@@ -140,3 +145,15 @@ def _populate(client, person):
     ids["bill"] = _ok(client.post(f"/api/projects/{project}/bills", headers=headers, data={
         "what": "dinner", "payer": members[0], "payed_for": members, "amount": "42.10",
         "date": "2024-05-04"}), 201)
+
+
+def _plan(client, person):
+    """A budget of the account's primary scenario (monthly, for ever) and a weekday event
+    that ends, both from EVENTS_START, in the category the transactions use."""
+    ids, v2 = person.ids, person.v2_headers
+    ids["scenario"] = _ok(client.get(f"/v2/accounts/{ids['account']}", headers=v2))["primary_scenario"]["id"]
+    for body in ({"amount": -50, "repeat_type": "monthly", "note": "Snacks budget"},
+                 {"amount": -4.5, "repeat_type": "each weekday", "end_date": "2027-12-31", "colour": "#f63737"}):
+        event = _ok(client.post(f"/v2/scenarios/{ids['scenario']}/events", headers=v2, json={
+            "category_id": ids["category"], "date": EVENTS_START, **body}), 201)
+        ids.setdefault("event", event["id"])

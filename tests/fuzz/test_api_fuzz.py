@@ -40,7 +40,7 @@ KIND_OF_PARAMETER = {"batch_id": "import", "member_id": "member", "bill_id": "bi
                      "transaction_id": "transaction", "attachment_id": "attachment"}
 KIND_OF_RESOURCE = {"users": "user", "accounts": "account", "transaction_accounts": "account",
                     "transactions": "transaction", "categories": "category", "institutions": "institution",
-                    "attachments": "attachment"}
+                    "attachments": "attachment", "scenarios": "scenario", "events": "event"}
 
 # An app that only serves the documents: the requests go to the test's own app (fixtures).
 DOCUMENTS = make_app("sqlite://")
