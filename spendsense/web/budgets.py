@@ -22,7 +22,7 @@ from spendsense.models import Category
 from spendsense.services import validation
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts
-from spendsense.services.planning import analysis, events, periods, scenarios
+from spendsense.services.planning import analysis, events, occurrences, periods, scenarios
 from spendsense.web import bp
 from spendsense.web.filters import format_decimal
 from spendsense.web.forms import options
@@ -32,6 +32,8 @@ from spendsense.web.page_data import category_choices, today, week_start_of_user
 # The page's period -> (the analysis' period, the repeat of a budget set while it shows).
 UNITS = {"week": ("weeks", "weekly"), "month": ("months", "monthly"), "year": ("years", "yearly")}
 REPEATS = {"weekly": "week", "fortnightly": "fortnight", "monthly": "month", "yearly": "year"}
+# How long a repeat or a shown period is, to tell a budget longer than the period shown.
+LENGTHS = {"weekly": 7, "fortnightly": 14, "monthly": 31, "yearly": 366, "week": 7, "month": 31, "year": 366}
 MAX_OFFSET = 1200  # a hundred years of months: enough to browse, never past a date's range
 NEAR = Decimal(90)  # percent used from which a budget is "near" its end
 GONE = "Choose a category from the list."
@@ -65,6 +67,7 @@ class View:
     start: date
     end: date
     current: bool
+    today: date
 
     @property
     def label(self):
@@ -78,12 +81,36 @@ class View:
         """The query string that shows this view again."""
         return {"period": self.unit, "date": self.start.isoformat(), **extra}
 
+    def transactions(self, category_id):
+        """The link to the category's transactions in this period."""
+        return url_for("web.transactions_list", category=category_id, period="custom", start=self.start.isoformat(),
+                       end=self.end.isoformat())
+
+    @property
+    def budget_day(self):
+        """The day a budget set while this view shows starts from (events.set_category_budget's
+        ``today``): today in the current period, else the period's first day."""
+        return self.today if self.current else self.start
+
     def neighbour(self, offset):
         """The query string of the period ``offset`` away, or None past the last date."""
         day = periods.step(UNITS[self.unit][0], self.start, offset)
         if day is None or not validation.MIN_DATE <= day <= validation.MAX_DATE:
             return None
         return {"period": self.unit, "date": day.isoformat()}
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What one series of the plan (a bill, an income) puts in a category's budget for the
+    shown period: its name, how many times, the amount (positive) and where to see it."""
+
+    label: str
+    count: int
+    amount: Decimal
+    currency: str
+    first: date
+    url: str
 
 
 @dataclass(frozen=True)
@@ -103,6 +130,9 @@ class Row:
     rollover: bool
     amount: Decimal | None  # the budget per repeat as set; None: set elsewhere (the API, a plan)
     repeat: str
+    planned: tuple = ()  # the plan's other series in the period (Planned), which the budget includes
+    by_hand: str | None = None  # the name of the plan's event the budget is, when not set on this page
+    longer: str | None = None  # "month" when the budget repeats monthly and a week shows
 
     @property
     def state(self):
@@ -153,7 +183,7 @@ def _view(ledger_id, args, notes):
         notes.append(TOO_FAR)
         day = now
     ((start, end),) = periods.calendar(UNITS[unit][0], 1, day, day, week_start=week_start_of_user())
-    return View(unit, start, end, start <= now <= end)
+    return View(unit, start, end, start <= now <= end, now)
 
 
 def _default_scenario(ledger_id):
@@ -164,20 +194,23 @@ def _default_scenario(ledger_id):
         return None
 
 
-def budget_series(ledger_id, scenario, until):
-    """{category id: the series the Budgets page sets}: in the default scenario, each
-    category's latest repeating series without an end that began by ``until`` (as
-    events.set_category_budget picks it)."""
+def budget_series(ledger_id, scenario, day):
+    """{category id: the series the Budgets page changes}, as events.set_category_budget
+    picks it on ``day``: in the default scenario, the latest repeating series in effect
+    then that this page set (``is_budget``) or, failing one, an open-ended repeating
+    series made on the plan (a bill or a pay day, which a budget saved here changes)."""
     if scenario is None:
         return {}
-    found = {}
-    for row in events.series_for_scenario(ledger_id, scenario.id):
-        if (row.repeat_type != "once" and row.end_date is None and row.occurrences is None
-                and row.start_date <= until):
-            known = found.get(row.category_id)
-            if known is None or (known.start_date, known.id) < (row.start_date, row.id):
-                found[row.category_id] = row
-    return found
+    set_here, by_hand = {}, {}
+    rows = sorted(events.series_for_scenario(ledger_id, scenario.id), key=lambda row: (row.start_date, row.id))
+    for row in rows:
+        if row.repeat_type == "once" or row.start_date > day or (row.end_date is not None and row.end_date < day):
+            continue
+        if row.is_budget:
+            set_here[row.category_id] = row
+        elif row.end_date is None and row.occurrences is None:
+            by_hand[row.category_id] = row
+    return {**by_hand, **set_here}
 
 
 def _period_of(package, kind):
@@ -186,14 +219,57 @@ def _period_of(package, kind):
     return analysed.periods[0] if analysed is not None and analysed.periods else None
 
 
+def _primary_ids(ledger_id):
+    """The accounts' own plans, whose events the budgets count (as the analysis reads them)."""
+    return [s.id for s in scenarios.list_for_ledger(ledger_id) if s.is_primary]
+
+
+def _planned(ledger_id, view, category_ids, series):
+    """({category id: (Planned, ...)}, {category id: a budget set on this page that falls in
+    the period}): the plan's series (not budgets, nor the category's own budget) with
+    occurrences in the shown period, which its budgeted amount includes."""
+    if not category_ids:
+        return {}, {}
+    own = {row.id for row in series.values()}
+    found, budgets = {}, {}
+    for occurrence in occurrences.between(ledger_id, view.start, view.end, scenario_ids=_primary_ids(ledger_id),
+                                          category_ids=category_ids):
+        if occurrence.event.is_budget:
+            budgets.setdefault(occurrence.category_id, occurrence.event)
+        elif occurrence.event.id not in own:
+            found.setdefault(occurrence.category_id, {}).setdefault(occurrence.event.id, []).append(occurrence)
+    planned = {}
+    for category_id, by_series in found.items():
+        items = []
+        for listed in by_series.values():
+            first = listed[0]
+            sign = -1 if first.event.category.kind == "spent" else 1
+            url = (url_for("web.edit_event", occurrence_id=first.id, next=url_for("web.budgets_page", **view.args()))
+                   if len(listed) == 1 else url_for("web.plan_page", month=f"{first.day:%Y-%m}"))
+            items.append(Planned(first.event.note or first.event.category.name, len(listed),
+                                 sign * sum((o.amount for o in listed), Decimal(0)) + 0, first.currency, first.day, url))
+        planned[category_id] = tuple(sorted(items, key=lambda item: (item.first, item.label)))
+    return planned, budgets
+
+
+def _longer(own, view):
+    """The unit of a budget that repeats less often than the period shown ("month" for a
+    monthly budget on a week): the period holding its date then carries all of it."""
+    if own is None or own.repeat_type not in REPEATS:
+        return None
+    if LENGTHS[own.repeat_type] * (own.repeat_interval or 1) > LENGTHS[view.unit]:
+        return REPEATS[own.repeat_type]
+    return None
+
+
 def _rows(ledger_id, view, scenario):
-    """({kind: budgeted rows}, [(category, spent, currency)] spent in without a budget)."""
+    """({kind: budgeted rows}, {kind: [(category, amount, currency)] without a budget})."""
     packages = analysis.trend_analysis(ledger_id, period=UNITS[view.unit][0], interval=1, start=view.start,
-                                       end=view.end, category_ids=None, scenario_ids=None, today=today(ledger_id))
+                                       end=view.end, category_ids=None, scenario_ids=None, today=view.today)
     rolling = analysis.rollover_categories(ledger_id)
-    series = budget_series(ledger_id, scenario, view.end)
-    rows = {"spent": [], "earn": []}
-    unbudgeted = []
+    series = budget_series(ledger_id, scenario, view.budget_day)
+    shown = []
+    unbudgeted = {"spent": [], "earn": []}
     for package in packages:
         category = package.category
         figures = _period_of(package, category.kind)
@@ -202,18 +278,26 @@ def _rows(ledger_id, view, scenario):
         # Positive amounts (+ 0 turns a -0.00 into 0.00).
         sign = -1 if category.kind == "spent" else 1
         budgeted, actual = sign * figures.forecast + 0, sign * figures.actual + 0
-        own = series.get(category.id)
-        if not budgeted and own is None and not figures.rollover:
+        if not budgeted and series.get(category.id) is None and not figures.rollover:
             if actual > 0:
-                unbudgeted.append((category, actual, figures.currency))
+                unbudgeted[category.kind].append((category, actual, figures.currency))
             continue
+        shown.append((category, figures, sign, budgeted, actual))
+    planned, budgets = _planned(ledger_id, view, [category.id for category, *_rest in shown], series)
+    rows = {"spent": [], "earn": []}
+    for category, figures, sign, budgeted, actual in shown:
+        own = series.get(category.id)
         rows[category.kind].append(Row(
             category=category, currency=figures.currency, budgeted=budgeted, actual=actual,
             refunds=abs(figures.refund), left=budgeted - actual, percent=figures.percentage_used + 0,
             carried=sign * figures.rollover + 0, rollover=category.id in rolling,
             amount=abs(money.from_minor(own.amount, own.currency)) if own is not None else None,
-            repeat=own.repeat_type if own is not None and own.repeat_type in REPEATS else UNITS[view.unit][1]))
-    unbudgeted.sort(key=lambda item: (-item[1], item[0].name))
+            repeat=own.repeat_type if own is not None and own.repeat_type in REPEATS else UNITS[view.unit][1],
+            planned=planned.get(category.id, ()),
+            by_hand=(own.note or category.name) if own is not None and not own.is_budget else None,
+            longer=_longer(own if own is not None and own.is_budget else budgets.get(category.id), view)))
+    for found in unbudgeted.values():
+        found.sort(key=lambda item: (-item[1], item[0].name))
     return rows, unbudgeted
 
 
@@ -277,7 +361,7 @@ def set_budget():
                 raise NotFound(GONE)
             # From the period shown on: today's, or the first day of an earlier or later one.
             events.set_category_budget(ledger_id, category_id, form.amount.data or "0", period=form.repeat.data,
-                                       today=today(ledger_id) if view.current else view.start)
+                                       today=view.budget_day)
         except Invalid as exc:
             apply_errors(form, exc)
         except NotFound:

@@ -2,6 +2,8 @@
 money assigned, the month's activity and what is available, and what is left to
 assign ("available to budget"); money assigned in place, per category."""
 
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -10,8 +12,10 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from spendsense.services import validation
 from spendsense.services.errors import Invalid, NotFound
+from spendsense.services.ledger import accounts
 from spendsense.services.planning import envelopes
 from spendsense.web import bp
+from spendsense.web.filters import format_decimal
 from spendsense.web.helpers import apply_errors, current_ledger
 from spendsense.web.page_data import category_choices, today
 from spendsense.web.plan import add_months, month_arg
@@ -46,7 +50,7 @@ def _render(ledger_id, first, notes, *, failed=None, status=200):
         "budgets/envelopes.html", tab="envelopes", shown=shown, now=now, notes=notes, failed=failed,
         add_form=add_form, previous=add_months(first, -1) if first > validation.MIN_DATE else None,
         following=add_months(first, 1) if first < validation.MAX_DATE.replace(day=1) else None,
-        totals=_totals(shown)), status
+        totals=_totals(shown), month_end=add_months(first, 1) - timedelta(days=1)), status
 
 
 def _totals(shown):
@@ -82,8 +86,17 @@ def assign_envelope():
         except NotFound:
             form.category_id.errors = [GONE]
         else:
-            amount = (form.amount.data or "").strip()
-            flash(f"Assigned {amount} for {first:%B %Y}." if amount
-                  else f"Assignment taken away: {first:%B %Y} follows the budget again.", "success")
+            flash(_saved_message(ledger_id, category_id, form.amount.data, first), "success")
             return redirect(url_for("web.envelopes_page", month=f"{first:%Y-%m}") + f"#envelope-{category_id}")
     return _render(ledger_id, first, notes, failed=form, status=422)
+
+
+def _saved_message(ledger_id, category_id, typed, first):
+    """What was assigned, in the page's money format ("€350.00", not the "350" typed)."""
+    category = next((c for c in category_choices(ledger_id) if c.id == category_id), None)
+    name = f"{category.icon} {category.name}" if category is not None else "the category"
+    if not (typed or "").strip():
+        return f"Assignment to {name} taken away: {first:%B %Y} follows the budget again."
+    currency = accounts.ledger_currency(ledger_id)
+    shown = format_decimal(validation.amount(typed, currency), currency)
+    return f"Assigned {shown} to {name} for {first:%B %Y}."

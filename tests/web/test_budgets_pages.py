@@ -19,7 +19,8 @@ from spendsense.models import Transaction
 from spendsense.models.planning import BudgetAssignment, BudgetEvent
 from spendsense.services.auth import users
 from spendsense.services.ledger import accounts, balances, categories
-from spendsense.services.planning import analysis, envelopes, events
+from spendsense.services.planning import analysis, envelopes, events, scenarios
+from spendsense.services.planning.repeats import occurrence_id
 from spendsense.services.uow import write_transaction
 from tests import factories
 from tests.web.helpers import csrf_protected, csrf_token, field_errors, fresh, system_category, text
@@ -120,6 +121,7 @@ def test_login_required(client):
 def test_without_an_account_it_asks_for_one(logged_in):
     html = text(logged_in.get("/budgets"))
     assert 'id="no-account"' in html and "add an account first" in html
+    assert 'href="/accounts/new?next=/budgets"' in html  # the account form, which comes back here
     assert 'id="add-budget-form"' not in html
     assert 'aria-current="page">Budgets' in html
 
@@ -378,6 +380,114 @@ def test_spending_without_a_budget_links_to_the_add_form(logged_in, ledger, main
     assert f'<option selected value="{technology}">' in html
 
 
+def test_income_without_a_budget_is_received_not_spent(logged_in, ledger, main, technology, salary):
+    spend(ledger, main, technology, "-89.99", "2026-12-06")
+    factories.create_transaction(ledger, account_id=main, amount="2500", category_id=salary,
+                                 occurred_at="2026-12-01T09:00:00")
+    html = text(logged_in.get("/budgets"))
+    spent = re.search(r'<section class="card" id="unbudgeted">.*?</section>', html, re.S).group(0)
+    assert "Technology" in spent and "Salary" not in spent and "€2,500.00" not in spent
+    received = re.search(r'<section class="card" id="unbudgeted-income">.*?</section>', html, re.S).group(0)
+    assert "Received without a budget" in received and '<strong class="amount-in">€2,500.00</strong>' in received
+
+
+def test_a_row_links_to_its_transactions_of_the_period(logged_in, ledger, main, supermarket, technology):
+    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    spend(ledger, main, technology, "-10.00", "2026-12-06")
+    link = "/transactions?category={}&amp;period=custom&amp;start={}&amp;end={}"
+    html = text(logged_in.get("/budgets"))
+    assert f'href="{link.format(supermarket, "2026-12-01", "2026-12-31")}"' in row(html, supermarket)
+    assert f'href="{link.format(technology, "2026-12-01", "2026-12-31")}"' in html  # spent without a budget
+    html = text(logged_in.get("/budgets?period=week"))  # Monday 7 to Sunday 13 December
+    assert f'href="{link.format(supermarket, "2026-12-07", "2026-12-13")}"' in row(html, supermarket)
+    # and the link shows them
+    listed = text(logged_in.get(f"/transactions?category={technology}&period=custom&start=2026-12-01&end=2026-12-31"))
+    assert "−€10.00" in listed
+
+
+def test_a_bill_on_the_plan_is_named_in_its_categorys_row(logged_in, ledger, main):
+    home = system_category("home").id
+    plan = scenarios.default_scenario(ledger).id
+    rent = events.create_event(ledger, plan, category_id=home, amount="-950.00", date=date(2026, 12, 31),
+                               repeat_type="monthly", note="Rent")
+    events.create_event(ledger, plan, category_id=home, amount="-20.00", date=date(2026, 12, 3), repeat_type="weekly",
+                        end_date=date(2026, 12, 24), note="Cleaner")
+    found = row(text(logged_in.get("/budgets")), home)
+    # 950.00 + 4 x 20.00 (3, 10, 17 and 24 December) = 1030.00 budgeted, all of it from the plan
+    assert attr(found, "data-budgeted") == "1030.00"
+    planned = re.search(r"<p [^>]*data-planned>.*?</p>", found, re.S).group(0)
+    assert "Cleaner</a> €80.00 (4 times)" in planned and "Rent</a> €950.00 on 31 Dec 2026" in planned
+    # one occurrence links to itself, several to the plan's month
+    assert f'href="/plan/events/{occurrence_id(rent.id, date(2026, 12, 31))}/edit?next=' in planned
+    assert 'href="/plan?month=2026-12"' in planned
+    assert 'value=""' in found  # no budget set on this page: the plan's events are not one
+
+
+def test_a_budget_that_is_an_event_of_the_plan_says_so(logged_in, ledger, main, salary):
+    plan = scenarios.default_scenario(ledger).id
+    events.create_event(ledger, plan, category_id=salary, amount="2300", date=date(2026, 11, 28),
+                        repeat_type="monthly", note="Pay day")
+    found = row(text(logged_in.get("/budgets")), salary)
+    # saving here changes that event (events.set_category_budget takes it for the budget)
+    assert "This budget is “Pay day” on the" in unescape(found) and 'value="2300.00"' in found
+    assert "data-planned" not in found  # it is the budget, not something beside it
+
+
+def test_the_row_shows_the_budget_set_here_before_an_event_of_the_plan(logged_in, ledger, main, supermarket):
+    events.set_category_budget(ledger, supermarket, "400", today=date(2026, 11, 1))
+    plan = scenarios.default_scenario(ledger).id
+    events.create_event(ledger, plan, category_id=supermarket, amount="-55", date=date(2026, 12, 5),
+                        repeat_type="monthly", note="Veg box")
+    found = row(text(logged_in.get("/budgets")), supermarket)
+    # the form holds what a save changes: the budget set on this page, not the later veg box
+    assert 'value="400.00"' in found and "data-by-hand" not in found
+    # 400.00 + 55.00 budgeted
+    assert attr(found, "data-budgeted") == "455.00" and "Veg box</a> €55.00 on 5 Dec 2026" in found
+    set_budget(logged_in, supermarket, "420")
+    assert [amount for *_rest, amount in budget_rows(ledger, supermarket)] == [-40000, -42000, -5500]
+
+
+def test_a_monthly_budget_on_a_week_says_where_it_counts(logged_in, ledger, main, supermarket):
+    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    html = text(logged_in.get("/budgets?period=week&date=2026-11-30"))  # the week holding 1 December
+    found = row(html, supermarket)
+    assert attr(found, "data-budgeted") == "400.00"
+    assert "A budget for a month: all of it counts in the week its month starts." in found
+    assert 'href="/budgets?period=month&amp;date=2026-11-30"' in found
+    assert "data-longer" not in row(text(logged_in.get("/budgets")), supermarket)  # a month shows a month
+
+
+def test_an_overspent_carry_shows_a_minus_sign(logged_in, ledger, main, restaurants):
+    events.set_category_budget(ledger, restaurants, "40", today=TODAY)
+    analysis.set_rollover(ledger, restaurants, True)
+    spend(ledger, main, restaurants, "-42.50", "2026-12-01")
+    # week 7-13 December: no budget of its own, 2.50 overspent carried in
+    html = text(logged_in.get("/budgets?period=week"))
+    assert attr(row(html, restaurants), "data-budgeted") == "-2.50"
+    assert 'data-budgeted="-2.50">−€2.50</strong>' in row(html, restaurants)
+    assert 'data-total-budgeted="-2.50">−€2.50</dd>' in html
+
+
+def test_a_row_that_failed_to_save_takes_the_focus(logged_in, ledger, main, supermarket, restaurants):
+    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    events.set_category_budget(ledger, restaurants, "100", today=TODAY)
+    html = text(set_budget(logged_in, restaurants, "lots"))
+    # the page opens at its top: the row with the error is found by the focus
+    assert re.search(rf'id="budget-{restaurants}-amount"[^>]*autofocus', row(html, restaurants))
+    assert "autofocus" not in row(html, supermarket)
+    html = text(logged_in.post("/budgets/set", data={"category_id": str(supermarket), "amount": "x", "new": "1",
+                                                     "repeat": "monthly", **SHOWN}))
+    add = re.search(r'<form [^>]*id="add-budget-form".*?</form>', html, re.S).group(0)
+    assert re.search(r'<input[^>]*autofocus[^>]*name="amount"|<input[^>]*name="amount"[^>]*autofocus', add)
+    assert "autofocus" not in row(html, supermarket)
+
+
+def test_each_rows_fields_are_named_for_its_category(logged_in, ledger, main, supermarket):
+    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    found = row(text(logged_in.get("/budgets")), supermarket)
+    assert 'Budget<span class="visually-hidden"> for Supermarket</span></label>' in found
+
+
 def test_another_users_budgets_stay_theirs(logged_in, bob_client, ledger, bob_ledger, main, supermarket):
     bob_account = accounts.create_account(bob_ledger, "Bob's bank", currency="EUR").id
     events.set_category_budget(bob_ledger, supermarket, "999", today=TODAY)
@@ -441,13 +551,23 @@ def test_envelopes_of_the_month(logged_in, december, supermarket):
     assert attr(html, "data-available-to-budget") == "1200.00"
 
 
+def test_envelope_amounts_have_a_minus_sign_and_link_to_the_month(logged_in, december, supermarket):
+    html = text(logged_in.get("/budgets/envelopes"))
+    found = envelope(html, supermarket)
+    assert 'data-activity="-355.50">−€355.50</td>' in found
+    link = f"/transactions?category={supermarket}&amp;period=custom&amp;start=2026-12-01&amp;end=2026-12-31"
+    assert f'href="{link}"' in found
+    html = text(logged_in.get("/budgets/envelopes?month=2027-02"))  # February: 28 days
+    assert "start=2027-02-01&amp;end=2027-02-28" in envelope(html, supermarket)
+
+
 def test_assign_in_place_and_take_back(logged_in, ledger, december, supermarket):
     response = logged_in.post("/budgets/envelopes/assign", data={"category_id": str(supermarket),
                                                                  "month": "2026-12-01", "amount": "450"})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/budgets/envelopes?month=2026-12#envelope-{supermarket}"
     html = text(logged_in.get("/budgets/envelopes?month=2026-12"))
-    assert flashed(html) == ["Assigned 450 for December 2026."]
+    assert flashed(html) == ["Assigned €450.00 to 🛒 Supermarket for December 2026."]  # as money, not as typed
     # 450 - 355.50 = 94.50 available; 2000 - 450 = 1550 to budget
     assert attr(envelope(html, supermarket), "data-available") == "94.50"
     assert attr(html, "data-available-to-budget") == "1550.00"
