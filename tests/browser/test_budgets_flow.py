@@ -244,6 +244,42 @@ def test_plan_add_change_and_delete(page, live_server, user, household, request)
     expect(page.locator(".plan-item", has_text="Train pass").locator("[data-amount]")).to_have_text(["−€50.00"])
 
 
+def test_the_pages_link_to_each_other(page, live_server, user, household, request):
+    """From a budget to its transactions and to the bill it holds, from the plan's budget
+    back to the budget, from the dashboard's bill to the bill."""
+    page.set_viewport_size(WIDE)
+    flows.log_in(page, live_server, user.username)
+    menu(page, "Budgets", "/budgets")
+    restaurants = budget_row(page, system_category("restaurants").id)
+    restaurants.get_by_role("link", name="Restaurants").click()
+    page.wait_for_url(re.compile(r"/transactions\?"))
+    # December's 42.50, not November's 60.00
+    expect(page.locator("li.txn [class*=txn-amount]")).to_have_text(["−€42.50"])
+    shot(page, request, "transactions")
+
+    page.go_back()
+    home = budget_row(page, system_category("home").id)
+    expect(home.locator("[data-planned]")).to_contain_text("From the plan: Rent €1,200.00 on 15 Dec 2026.")
+    home.get_by_role("link", name="Rent").click()
+    expect(page.locator("main h1")).to_have_text("Change event")
+    page.get_by_role("link", name="Cancel").click()
+    page.wait_for_url(re.compile(r"/budgets\?period=month&date=2026-12-01$"))
+
+    # The plan marks the budget (1 January's, within the next 30 days) and leads to it.
+    menu(page, "Plan", "/plan")
+    page.locator(".plan-item", has_text="Restaurants").get_by_role("link", name="Budget").click()
+    page.wait_for_url(re.compile(r"/budgets\?period=month&date=2027-01-01#budget-"))
+    expect(page.locator("#period-label")).to_have_text("January 2027")
+    expect(page.locator(f"#budget-{system_category('restaurants').id}")).to_be_visible()
+
+    # The dashboard's next bill opens it, and comes back.
+    menu(page, "Dashboard", "/dashboard")
+    page.locator("#next-bills").get_by_role("link", name="Netflix on 12 Dec 2026").click()
+    expect(page.locator("#event-summary")).to_contain_text("this one on 12 Dec 2026")
+    page.get_by_role("link", name="Cancel").click()
+    page.wait_for_url(re.compile(r"/dashboard$"))
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_every_page_on_a_desktop(page, live_server, user, household, request, theme):
     page.set_viewport_size(WIDE)

@@ -96,6 +96,8 @@ def test_without_an_account(logged_in):
     for url in ("/plan", "/plan?view=calendar"):
         html = text(logged_in.get(url))
         assert 'id="no-account"' in html and 'id="add-event"' not in html
+        # straight to the account form, which comes back here
+        assert f'href="/accounts/new?next={url.replace("=", "%3D")}"' in html
     html = text(logged_in.get("/plan/new"))
     assert "add an account</a> first" in html and 'id="save-event" disabled' in html
 
@@ -406,6 +408,28 @@ def test_a_bill_paid_early_looks_paid_and_is_no_longer_due(logged_in, ledger, ma
     assert "Looks paid" in html
     ident = occurrence_id(rent.id, date(2026, 12, 15))
     assert re.findall(r'<li data-occurrence="([\d-]+)">', text(logged_in.get("/dashboard")))[0] != ident
+
+
+def test_a_budget_on_the_plan_is_marked_and_never_looks_paid(logged_in, ledger, main):
+    restaurants = system_category("restaurants").id
+    budget = events.set_category_budget(ledger, restaurants, "40", today=TODAY)
+    # 42.50 two days after the budget's 1 December: near enough to "pay" a 40.00 bill, but a budget is spent over
+    # its month, never paid
+    factories.create_transaction(ledger, account_id=main, amount="-42.50", category_id=restaurants,
+                                 occurred_at="2026-12-03T12:00:00", payee="Pizza")
+    html = text(logged_in.get("/plan?month=2026-12"))
+    item = re.search(rf'<li class="txn plan-item" data-occurrence="{occurrence_id(budget.id, date(2026, 12, 1))}">'
+                     r".*?</li>", html, re.S).group(0)
+    assert "Looks paid" not in item
+    assert f'href="/budgets?period=month&amp;date=2026-12-01#budget-{restaurants}"' in item and ">Budget</a>" in item
+
+
+def test_the_dashboards_bills_are_money_out_and_open_their_event(logged_in, ledger, rent):
+    html = text(logged_in.get("/dashboard"))
+    ident = occurrence_id(rent.id, date(2026, 12, 15))
+    bill = re.search(rf'<li data-occurrence="{ident}">.*?</li>', html, re.S).group(0)
+    assert '<strong class="amount-out bill-amount">−€950.00</strong>' in bill  # as the plan and the transactions
+    assert f'href="/plan/events/{ident}/edit?next=/dashboard"' in bill
 
 
 def test_an_extra_scenarios_bills_are_not_due(logged_in, ledger, main, plan, home):

@@ -10,13 +10,18 @@
 
   function monthTick(labels, locale) {
     const names = new Intl.DateTimeFormat(locale, { month: "short", timeZone: "UTC" });
-    // One label a month, on its first day; every third month on a narrow chart.
+    const withYear = new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" });
+    // One label a month, on its first day; every third month on a narrow chart. The
+    // first label and January's carry the year: twelve months from December start and
+    // end on a "Dec".
     return function (_value, index) {
       const label = labels[index];
       if (!label || !label.endsWith("-01")) return null;
       const every = this.chart.width < 560 ? 3 : 1;
       if (Number(label.slice(5, 7)) % every !== 1 % every) return null;
-      return names.format(new Date(label + "T00:00:00Z"));
+      const day = new Date(label + "T00:00:00Z");
+      const first = labels.findIndex((l) => l.endsWith("-01")) === index;
+      return (first || label.slice(5, 7) === "01" ? withYear : names).format(day);
     };
   }
 
@@ -35,6 +40,9 @@
       const existing = Chart.getChart(canvas);
       if (existing) existing.destroy();
       const money = new Intl.NumberFormat(locale, { style: "currency", currency: spec.currency });
+      // The axis in whole units (its steps are round); the tooltip keeps the cents.
+      const axisMoney = new Intl.NumberFormat(locale, { style: "currency", currency: spec.currency,
+                                                 minimumFractionDigits: 0, maximumFractionDigits: 0 });
       const datasets = [];
       spec.accounts.forEach((account, index) => {
         const colour = PALETTE[index % PALETTE.length];
@@ -66,7 +74,7 @@
           },
           scales: {
             x: { ticks: { autoSkip: false, maxRotation: 0, callback: monthTick(spec.labels, locale) }, grid: { display: false } },
-            y: { ticks: { callback: (value) => money.format(value) } },
+            y: { ticks: { callback: (value) => (Number.isInteger(value) ? axisMoney : money).format(value) } },
           },
         },
       });
