@@ -24,7 +24,7 @@ from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts
 from spendsense.services.planning import analysis, events, occurrences, periods, scenarios
 from spendsense.web import bp
-from spendsense.web.filters import format_decimal
+from spendsense.web.filters import format_day, format_decimal
 from spendsense.web.forms import options
 from spendsense.web.helpers import apply_errors, current_ledger, or_404
 from spendsense.web.page_data import category_choices, today, week_start_of_user
@@ -360,27 +360,35 @@ def set_budget():
             if category_id is None:
                 raise NotFound(GONE)
             # From the period shown on: today's, or the first day of an earlier or later one.
-            events.set_category_budget(ledger_id, category_id, form.amount.data or "0", period=form.repeat.data,
+            saved = events.set_category_budget(ledger_id, category_id, form.amount.data or "0",
+                                               period=form.repeat.data,
                                        today=view.budget_day)
         except Invalid as exc:
             apply_errors(form, exc)
         except NotFound:
             form.category_id.errors = [GONE]
         else:
-            flash(_saved_message(ledger_id, category_id, form, view), "success")
+            flash(_saved_message(ledger_id, category_id, form, view, saved), "success")
             return redirect(url_for("web.budgets_page", **view.args()) + f"#budget-{category_id}")
     form.failed_category = form.category_id.data
     return _render(ledger_id, view, [], failed=form, status=422)
 
 
-def _saved_message(ledger_id, category_id, form, view):
+def _saved_message(ledger_id, category_id, form, view, saved):
+    """What was saved. A budget of a longer repeat than the period shown (a month's, set
+    while a week shows) can start before it, or end before a budget set for later: then
+    its dates are said, not "from this week on"."""
     category = next((c for c in category_choices(ledger_id) if c.id == category_id), None)
     name = f"{category.icon} {category.name}" if category is not None else "the category"
     amount = money.parse_number(form.amount.data) if (form.amount.data or "").strip() else 0
     if not amount:
         return f"Budget for {name} removed from {view.label} on."
     shown = format_decimal(amount, accounts.ledger_currency(ledger_id))
-    return f"Budget for {name}: {shown} a {REPEATS[form.repeat.data]}, from {view.label} on."
+    every = f"Budget for {name}: {shown} a {REPEATS[form.repeat.data]}"
+    if saved is not None and (saved.end_date is not None or not view.start <= saved.start_date <= view.end):
+        until = f" to {format_day(saved.end_date)}" if saved.end_date is not None else " on"
+        return f"{every}, from {format_day(saved.start_date)}{until}."
+    return f"{every}, from {view.label} on."
 
 
 @bp.route("/budgets/<int:category_id>/rollover", methods=["POST"])

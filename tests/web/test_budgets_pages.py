@@ -457,6 +457,17 @@ def test_a_monthly_budget_on_a_week_says_where_it_counts(logged_in, ledger, main
     assert "data-longer" not in row(text(logged_in.get("/budgets")), supermarket)  # a month shows a month
 
 
+def test_a_months_budget_saved_from_a_week_says_its_dates(logged_in, ledger, main, supermarket):
+    events.set_category_budget(ledger, supermarket, "400", today=TODAY)  # from 1 December
+    response = set_budget(logged_in, supermarket, "300", period="week", date="2026-11-30")
+    assert response.status_code == 302
+    # from the week of Monday 30 November a month's budget is November's, up to December's (set already)
+    assert budget_rows(ledger, supermarket) == [(date(2026, 11, 1), date(2026, 11, 30), "monthly", -30000),
+                                                (date(2026, 12, 1), None, "monthly", -40000)]
+    html = text(logged_in.get(response.headers["Location"]))
+    assert flashed(html) == ["Budget for 🛒 Supermarket: €300.00 a month, from 1 Nov 2026 to 30 Nov 2026."]
+
+
 def test_an_overspent_carry_shows_a_minus_sign(logged_in, ledger, main, restaurants):
     events.set_category_budget(ledger, restaurants, "40", today=TODAY)
     analysis.set_rollover(ledger, restaurants, True)
