@@ -10,22 +10,24 @@ the date to the series that now holds it, and is dropped when no series holds th
 date any more, so every recorded state is on a date of its series.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
 from spendsense import money
 from spendsense.extensions import db
-from spendsense.models import Account, Ledger, User
+from spendsense.models import Account, Category, Ledger, User
 from spendsense.models.planning import REPEAT_TYPES, BudgetEvent, EventOccurrence, Scenario
 from spendsense.services import validation
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts, categories
+from spendsense.services.ledger.resolver import check_kind
 from spendsense.services.planning import scenarios
 from spendsense.services.planning.occurrences import Occurrence
 from spendsense.services.planning.repeats import Repeat, parse_occurrence_id
 from spendsense.services.uow import write_transaction
 
+FIRST_DAY = date(1970, 1, 1)
 NOT_FOUND = "Event not found"
 CATEGORY_NOT_FOUND = "Category not found!"
 TRANSFER = "A transfer category cannot hold a budget event: transfers are neither spent nor earned."
@@ -98,6 +100,17 @@ def _settle_rule(event):
         raise Invalid.field("end_date", "End date must not be before the start date.")
     if Repeat.of(event).first() is None:  # each weekday from a Saturday to the Sunday
         raise Invalid.field("end_date", "The event has no date on or before its end date.")
+    if event.start_date < FIRST_DAY:
+        # An occurrence's id is its series and the unix time of its date (repeats.py).
+        raise Invalid.field("date", "An event starts on 1970-01-01 or later.")
+    if event.post_automatically:
+        # What post-due records must pass the transaction command's rule; a plan alone
+        # may hold money back in an expense category (a deposit returned).
+        try:
+            check_kind(db.session.get(Category, event.category_id), event.amount)
+        except Invalid as exc:
+            raise Invalid.field("post_automatically", exc.errors["category"] + " It cannot be posted as a "
+                                "transaction.") from exc
 
 
 def create_event(ledger_id, scenario_id, *, category_id, amount, date, repeat_type, repeat_interval=1,
@@ -250,11 +263,35 @@ def _split(session, event, day, values):
 
 
 def _change_all(session, event, values):
+    before = Repeat.of(event)
     for column, value in values.items():
         setattr(event, column, value)
     _settle_rule(event)
     session.flush()
+    after = Repeat.of(event)
+    if after.start != before.start and (after.repeat_type, after.interval) == (before.repeat_type, before.interval):
+        _renumber_states(session, event, before, after)
     _prune_states(session, event)
+
+
+def _renumber_states(session, event, before, after):
+    """A series moved in time keeps what happened to each occurrence on the occurrence
+    of the same number: rent posted for 1 March stays posted on the third date of a
+    series moved from the 1st to the 3rd (else ``post-due`` would post it again)."""
+    rows = session.scalars(select(EventOccurrence).where(EventOccurrence.event_id == event.id)).all()
+    if not rows:
+        return
+    numbers = {day: number for number, day in enumerate(before.between(before.start, max(r.occurs_on for r in rows)))}
+    moved = [row for row in rows if row.occurs_on in numbers]
+    new_days = after.take(max(numbers[row.occurs_on] for row in moved) + 1) if moved else []
+    kept = [(new_days[numbers[row.occurs_on]], row.state, row.transaction_id) for row in moved
+            if numbers[row.occurs_on] < len(new_days)]
+    for row in moved:  # re-added below: moving in place could meet the unique (event, date) midway
+        session.delete(row)
+    session.flush()
+    for day, state, transaction_id in kept:
+        session.add(EventOccurrence(event_id=event.id, occurs_on=day, state=state, transaction_id=transaction_id))
+    session.flush()
 
 
 def _change_one(session, occurrence, values):

@@ -18,6 +18,7 @@ PocketSmith (``42-1601942400`` is series 42 on 2020-10-06).
 """
 
 import calendar
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -118,6 +119,10 @@ class Repeat:
         """The last occurrence before ``day`` (or on it, when ``inclusive``); None if none."""
         found = self._rule(day).before(datetime.combine(day, time.min), inc=inclusive)
         return found.date() if found else None
+
+    def take(self, count):
+        """The first ``count`` occurrences (fewer when the series has fewer)."""
+        return [moment.date() for moment in itertools.islice(self._rule(), count)]
 
     def first(self):
         return self.after(self.start, inclusive=True)

@@ -18,6 +18,7 @@ from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts, categories
 from spendsense.services.planning import events, occurrences, scenarios
 from spendsense.services.planning.repeats import occurrence_id
+from spendsense.services.uow import write_transaction
 
 D = date
 JANUARY, AUGUST_END = D(2026, 1, 1), D(2026, 8, 31)
@@ -614,3 +615,26 @@ def test_a_budget_set_for_later_keeps_its_start(ledger, account, groceries, toda
     # December and January at 400, from February the budget set for it.
     assert (now.start_date, now.end_date) == (date(2026, 12, 1), date(2027, 1, 31))
     assert (later.start_date, later.end_date, later.amount) == (date(2027, 2, 1), None, -30000)
+
+
+def test_a_series_moved_in_time_keeps_its_states_on_the_same_occurrences(ledger, make_event):
+    # Rent on the 1st; March was skipped, April posted. Moved to the 3rd (all, from the
+    # May occurrence), the skip stays on the third date and the posting on the fourth:
+    # March is not planned twice and post-due does not post April again.
+    event = make_event(date=D(2026, 1, 1))
+    events.delete_occurrence(ledger, oid(event, D(2026, 3, 1)), "one")
+    with write_transaction() as session:
+        session.add(EventOccurrence(event_id=event.id, occurs_on=D(2026, 4, 1), state="posted"))
+    events.update_occurrence(ledger, oid(event, D(2026, 5, 1)), "all", date="2026-05-03")
+    assert states(event.id) == {"2026-03-03": "skipped", "2026-04-03": "posted"}
+    assert [day for day, _ in planned(ledger)] == ["2026-01-03", "2026-02-03", "2026-04-03", "2026-05-03",
+                                                   "2026-06-03", "2026-07-03", "2026-08-03"]
+
+
+def test_an_event_starts_in_1970_or_later(ledger, make_event):
+    with pytest.raises(Invalid) as caught:
+        make_event(date=D(1969, 12, 31))
+    assert "1970-01-01" in caught.value.errors["date"]
+    event = make_event(date=D(1970, 1, 1), repeat_type="once")
+    assert occurrence_id(event.id, D(1970, 1, 1)) == f"{event.id}-0"
+    assert events.get_occurrence(ledger, f"{event.id}-0").day == D(1970, 1, 1)

@@ -14,12 +14,13 @@ from sqlalchemy import select
 from spendsense import planning_hook
 from spendsense.extensions import db
 from spendsense.models import Transaction
-from spendsense.models.planning import EventOccurrence
-from spendsense.services.errors import NotFound
+from spendsense.models.planning import BudgetEvent, EventOccurrence
+from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts, categories
 from spendsense.services.planning import events, recurring
 from spendsense.services.planning.occurrences import Occurrence
 from spendsense.services.planning.repeats import occurrence_id
+from spendsense.services.uow import write_transaction
 from tests.factories import create_transaction, delete_transaction
 from tests.unit.helpers import balance
 
@@ -195,8 +196,7 @@ def test_an_event_in_another_currency_is_posted_converted(ledger, account, scena
 
 def test_a_failing_occurrence_is_logged_and_the_rest_posted(ledger, account, scenario, rent, gym, today, caplog):
     # A positive amount in an expense category: the transaction command refuses it.
-    events.create_event(ledger, scenario, category_id=rent, amount="50.00", date=d("2026-12-01"),
-                        repeat_type="once", post_automatically=True)
+    post_against_kind(ledger, scenario, rent)
     with caplog.at_level(logging.WARNING, logger="spendsense.services.planning.recurring"):
         assert recurring.post_due(today=today, ledger_id=ledger) == {"posted": 3, "matched": 0, "failed": 1}
     assert "expense category" in caplog.text
@@ -278,9 +278,25 @@ def test_the_cli_command_defaults_to_each_ledger_s_today(runner, ledger, account
     assert result.output.startswith("Posted 1,")
 
 
+def post_against_kind(ledger, scenario, category_id):
+    """A series that post-due cannot record (money in, in an expense category): made
+    without the flag, which create_event refuses for it, and flagged underneath."""
+    event = events.create_event(ledger, scenario, category_id=category_id, amount="50.00", date=d("2026-12-01"),
+                                repeat_type="once")
+    with write_transaction():
+        db.session.get(BudgetEvent, event.id).post_automatically = True
+    return event
+
+
+def test_posting_automatically_what_could_not_be_recorded_is_refused(ledger, scenario, rent):
+    with pytest.raises(Invalid) as caught:
+        events.create_event(ledger, scenario, category_id=rent, amount="50.00", date=d("2026-12-01"),
+                            repeat_type="once", post_automatically=True)
+    assert "expense category" in caught.value.errors["post_automatically"]
+
+
 def test_the_cli_command_reports_failures(runner, ledger, account, scenario, rent):
-    events.create_event(ledger, scenario, category_id=rent, amount="50.00", date=d("2026-12-01"),
-                        repeat_type="once", post_automatically=True)
+    post_against_kind(ledger, scenario, rent)
     result = runner.invoke(args=["post-due", "--date", "2026-12-01"])
     assert result.exit_code == 1
     assert "1 failed" in result.output
