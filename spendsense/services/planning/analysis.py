@@ -176,7 +176,8 @@ def set_rollover(ledger_id, category_id, on):
 
 
 def _quantized(value, currency):
-    return value.quantize(Decimal(1).scaleb(-money.places(currency)), rounding=ROUND_HALF_EVEN)
+    # + 0 turns a negative zero (-0.01 / 3 rounds to -0.00) into 0.00.
+    return value.quantize(Decimal(1).scaleb(-money.places(currency)), rounding=ROUND_HALF_EVEN) + 0
 
 
 NO_PERCENT = Decimal(0).quantize(PERCENT)
@@ -186,7 +187,8 @@ def _period(span, side, currency, cell, today, nothing):
     start, end = span
     sign = -1 if side == "expense" else 1
     forecast = cell.base + cell.carry
-    used, budget = sign * cell.actual, sign * forecast
+    # + 0: -1 x 0.00 is -0.00, which a client would show as "-0.00 % used".
+    used, budget = sign * cell.actual + 0, sign * forecast + 0
     if budget == 0:
         over_by = under_by = nothing
         percentage = NO_PERCENT

@@ -286,3 +286,10 @@ def test_summary_refuses_bad_periods(ledger, changes, field):
     with pytest.raises(Invalid) as caught:
         analysis.budget_summary(ledger, **query)
     assert field in caught.value.errors
+
+
+def test_no_figure_is_a_negative_zero(ledger, account, groceries, today):
+    events.set_category_budget(ledger, groceries, "300", today=today)  # nothing spent
+    [package] = analysis.budget_summary(ledger, period="months", interval=1, start=today, end=today, today=today)
+    figures = [*vars(package.expense.periods[0]).values(), package.expense.average_actual]
+    assert not any(isinstance(value, Decimal) and value.is_zero() and value.is_signed() for value in figures)
