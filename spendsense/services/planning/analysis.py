@@ -58,13 +58,18 @@ _SUGGESTED = {"daily": ("weeks", 1), "each weekday": ("weeks", 1), "weekly": ("w
               "fortnightly": ("weeks", 2), "monthly": ("months", 1), "yearly": ("years", 1)}
 
 
+def _every(period, interval):
+    """"months", 1 -> "month"; "weeks", 2 -> "2 weeks"."""
+    return period[:-1] if interval == 1 else f"{interval} {period}"
+
+
 class NotAligned(Invalid):
     """Event periods were asked for, but the series analysed do not fall on the same
     periods. ``suggested`` is a calendar (period, interval) to ask for instead."""
 
     def __init__(self, suggested=("months", 1)):
         super().__init__({"period": "The budget events analysed do not share their periods: "
-                                    f"analyse by {suggested[1]} {suggested[0]} instead."})
+                                    f"analyse by {_every(*suggested)} instead."})
         self.suggested = suggested
 
 
