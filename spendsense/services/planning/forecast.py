@@ -29,9 +29,9 @@ from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import Account, Transaction
 from spendsense.models.planning import Scenario
-from spendsense.services import validation
+from spendsense.services import exchange, validation
 from spendsense.services.errors import NotFound
-from spendsense.services.planning import occurrences, recurring
+from spendsense.services.planning import actuals, occurrences, recurring
 from spendsense.services.planning.repeats import Repeat
 
 MAX_DAYS = 3660
@@ -75,6 +75,7 @@ def forecast(ledger_id, *, today, days=365, scenario_ids=None, account_ids=None)
         .order_by(Scenario.id)).all()
     last = today + timedelta(days=days)
     expected = _expected(ledger_id, today, last, [scenario.id for scenario in included])
+    expected += _rest_of_budgets(ledger_id, today, last, [scenario.id for scenario in included if scenario.is_primary])
     later = _later_transactions(ledger_id, ids, today, last)
     results = []
     by_account = {}
@@ -130,6 +131,44 @@ def _expected(ledger_id, today, last, scenario_ids):
     plans = recurring.planned(found, today=today)
     paid = recurring.paid_by(ledger_id, plans)
     return [plan for plan in plans if plan.day > today and plan.key not in paid]
+
+
+def _rest_of_budgets(ledger_id, today, last, scenario_ids):
+    """[recurring.Planned], one per category budget (a series set on the Budgets page)
+    whose current period is under way: what is left of it, counted tomorrow. The
+    budget's own occurrence is on or before today, so without this a forecast would
+    take nothing off for the 215.70 still to spend of a 300 budget."""
+    rows = [row for row in occurrences.series(ledger_id, scenario_ids=scenario_ids, first=today, last=today)
+            if row.is_budget] if scenario_ids else []
+    tomorrow = today + timedelta(days=1)
+    periods = []
+    for row in rows:
+        rule = Repeat.of(row)
+        start, following = rule.before(today, inclusive=True), rule.after(today)
+        if start is not None and tomorrow <= last and (following is None or following > tomorrow):
+            periods.append((row, start))
+    if not periods:
+        return []
+    currency = periods[0][0].currency
+    spent = actuals.sums(ledger_id, [(start, today) for _row, start in periods],
+                         category_ids={row.category_id for row, _start in periods}, currency=currency)
+    found = []
+    for index, (row, start) in enumerate(periods):
+        sums = spent.get(row.category_id)
+        net = money.to_minor(sums[index].net, currency) if sums else 0
+        # What is left: the budget less the net money out (or in, for an income budget) so far.
+        left = min(row.amount - net, 0) if row.amount < 0 else max(row.amount - net, 0)
+        if not left or row.currency != currency:
+            continue
+        account = row.scenario.account
+        if account.currency != currency:
+            converted = exchange.convert_near(money.from_minor(left, currency), currency, account.currency, today)
+            if converted is None:
+                continue
+            left = money.to_minor(converted.amount, account.currency)
+        found.append(recurring.Planned(occurrences.Occurrence(row, start), row.id, tomorrow, account.id,
+                                       row.category_id, None, left))
+    return found
 
 
 def _later_transactions(ledger_id, account_ids, today, last):

@@ -214,7 +214,9 @@ def assign(plans, actuals):
 
 def paid_by(ledger_id, plans):
     """{(series id, date): Actual} for the planned occurrences an actual transaction
-    pays. Reads only: nothing is recorded."""
+    pays. Reads only: nothing is recorded. A category budget (set on the Budgets page)
+    is an allowance, not a bill: one meal never pays it, nor takes a bill's payment."""
+    plans = [plan for plan in plans if not plan.occurrence.event.is_budget]
     if not plans:
         return {}
     days = [plan.day for plan in plans]

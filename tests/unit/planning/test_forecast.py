@@ -262,3 +262,25 @@ def test_days_must_be_a_sensible_number(ledger, account, today, days):
     with pytest.raises(Invalid) as caught:
         forecast.forecast(ledger, today=today, days=days)
     assert set(caught.value.errors) == {"days"}
+
+
+def test_what_is_left_of_a_budget_under_way_is_spent_tomorrow(ledger, account, groceries, today, book):
+    # A 300 monthly budget from 1 December, 84.30 spent: the account holds
+    # 1000 - 84.30 = 915.70 today; tomorrow the 215.70 left comes off: 700.00; on
+    # 1 January the next 300: 400.00. (Matching never lets the 84.30 "pay" the budget.)
+    accounts.update_account(ledger, account, opening_balance="1000")
+    events.set_category_budget(ledger, groceries, "300", today=today)
+    book("-84.30", groceries, today)
+    [mine] = forecast.forecast(ledger, today=today, days=40, account_ids=[account])
+    balances = dict(mine.days)
+    assert balances[today] == Decimal("915.70")
+    assert balances[d("2026-12-02")] == balances[d("2026-12-31")] == Decimal("700.00")
+    assert balances[d("2027-01-01")] == Decimal("400.00")
+
+
+def test_an_overspent_budget_takes_nothing_more(ledger, account, groceries, today, book):
+    accounts.update_account(ledger, account, opening_balance="1000")
+    events.set_category_budget(ledger, groceries, "300", today=today)
+    book("-320.00", groceries, today)
+    [mine] = forecast.forecast(ledger, today=today, days=5, account_ids=[account])
+    assert {balance for _day, balance in mine.days} == {Decimal("680.00")}
