@@ -185,14 +185,17 @@ def test_the_forecast_chart_draws_with_its_table(page, live_server, user, househ
     # 1500.00 - 60.00 (November) - 42.50 - 89.99 = 1307.51 today
     assert main_line["points"] == 366 and main_line["first"] == 1307.51
     assert main_low["points"] == 1
-    # then Netflix 12.99 on the 12th and the rent 1200.00 on the 15th: 94.52, the lowest before pay day
+    # Tomorrow what is left of the restaurants budget: 100.00 + 40.00 carried from
+    # November (60.00 of 100.00 spent) - 42.50 = 97.50; then Netflix 12.99 on the 12th
+    # and the rent 1200.00 on the 15th: 1307.51 - 97.50 - 12.99 - 1200.00 = -2.98, the
+    # lowest before pay day and the first day below zero.
     table = page.locator("table[data-table=forecast-EUR]")
     expect(table.locator("tbody tr")).to_have_count(2)
     main_row = table.locator(f"tr[data-account-id='{household}']")
     expect(main_row.locator("[data-today]")).to_have_text("€1,307.51")
-    expect(main_row.locator("[data-low]")).to_contain_text("€94.52")
+    expect(main_row.locator("[data-low]")).to_contain_text("−€2.98")
     expect(main_row.locator("[data-low-day]")).to_have_text("15 Dec 2026")
-    expect(main_row.locator("[data-first-negative]")).to_have_text("Never")
+    expect(main_row.locator("[data-first-negative]")).to_contain_text("15 Dec 2026")
     shot(page, request, "chart", page.locator("#forecast-EUR"))
     # The theme redraws it in the other colours.
     dark(page)

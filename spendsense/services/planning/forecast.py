@@ -31,7 +31,7 @@ from spendsense.models import Account, Transaction
 from spendsense.models.planning import Scenario
 from spendsense.services import exchange, validation
 from spendsense.services.errors import NotFound
-from spendsense.services.planning import actuals, occurrences, recurring
+from spendsense.services.planning import analysis, occurrences, recurring
 from spendsense.services.planning.repeats import Repeat
 
 MAX_DAYS = 3660
@@ -135,39 +135,38 @@ def _expected(ledger_id, today, last, scenario_ids):
 
 def _rest_of_budgets(ledger_id, today, last, scenario_ids):
     """[recurring.Planned], one per category budget (a series set on the Budgets page)
-    whose current period is under way: what is left of it, counted tomorrow. The
-    budget's own occurrence is on or before today, so without this a forecast would
-    take nothing off for the 215.70 still to spend of a 300 budget."""
-    rows = [row for row in occurrences.series(ledger_id, scenario_ids=scenario_ids, first=today, last=today)
-            if row.is_budget] if scenario_ids else []
-    tomorrow = today + timedelta(days=1)
-    periods = []
+    whose current period is under way: what is left of it, as the Budgets page shows it
+    (its rollover included), counted tomorrow. The budget's own occurrence is on or
+    before today, so without this a forecast would take nothing off for the 215.70
+    still to spend of a 300 budget. A category that also holds bills is left to them:
+    their occurrences are in the forecast already."""
+    rows = occurrences.series(ledger_id, scenario_ids=scenario_ids, first=today, last=today) if scenario_ids else []
+    budgets = {}
     for row in rows:
-        rule = Repeat.of(row)
-        start, following = rule.before(today, inclusive=True), rule.after(today)
-        if start is not None and tomorrow <= last and (following is None or following > tomorrow):
-            periods.append((row, start))
-    if not periods:
+        if row.is_budget:
+            budgets.setdefault(row.category_id, row)
+    for row in rows:
+        if not row.is_budget:
+            budgets.pop(row.category_id, None)
+    tomorrow = today + timedelta(days=1)
+    if not budgets or tomorrow > last:
         return []
-    currency = periods[0][0].currency
-    spent = actuals.sums(ledger_id, [(start, today) for _row, start in periods],
-                         category_ids={row.category_id for row, _start in periods}, currency=currency)
     found = []
-    for index, (row, start) in enumerate(periods):
-        sums = spent.get(row.category_id)
-        net = money.to_minor(sums[index].net, currency) if sums else 0
-        # What is left: the budget less the net money out (or in, for an income budget) so far.
-        left = min(row.amount - net, 0) if row.amount < 0 else max(row.amount - net, 0)
-        if not left or row.currency != currency:
+    for package in analysis.budget(ledger_id, today=today):
+        row = budgets.get(package.category.id if package.category else None)
+        figures = package.expense or package.income
+        if row is None or figures is None or not figures.periods or figures.periods[0].end_date < tomorrow:
+            continue
+        period = figures.periods[0]
+        left = period.forecast - period.actual  # signed: negative for money still to go out
+        if (package.expense and left >= 0) or (package.income and left <= 0):
             continue
         account = row.scenario.account
-        if account.currency != currency:
-            converted = exchange.convert_near(money.from_minor(left, currency), currency, account.currency, today)
-            if converted is None:
-                continue
-            left = money.to_minor(converted.amount, account.currency)
-        found.append(recurring.Planned(occurrences.Occurrence(row, start), row.id, tomorrow, account.id,
-                                       row.category_id, None, left))
+        converted = exchange.convert_near(left, period.currency, account.currency, today)
+        if converted is None:
+            continue
+        found.append(recurring.Planned(occurrences.Occurrence(row, period.start_date), row.id, tomorrow, account.id,
+                                       row.category_id, None, money.to_minor(converted.amount, account.currency)))
     return found
 
 

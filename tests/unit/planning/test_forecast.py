@@ -284,3 +284,18 @@ def test_an_overspent_budget_takes_nothing_more(ledger, account, groceries, toda
     book("-320.00", groceries, today)
     [mine] = forecast.forecast(ledger, today=today, days=5, account_ids=[account])
     assert {balance for _day, balance in mine.days} == {Decimal("680.00")}
+
+
+def test_the_rest_of_a_budget_includes_what_rollover_carried(ledger, account, groceries, today, book):
+    from spendsense.services.planning import analysis
+
+    # 100 a month from November with rollover: 60 spent in November carries 40 into
+    # December, 42.50 spent so far: 140 - 42.50 = 97.50 left, taken off tomorrow.
+    accounts.update_account(ledger, account, opening_balance="1000")
+    events.set_category_budget(ledger, groceries, "100", today=d("2026-11-01"))
+    analysis.set_rollover(ledger, groceries, True)
+    book("-60.00", groceries, d("2026-11-14"))
+    book("-42.50", groceries, today)
+    [mine] = forecast.forecast(ledger, today=today, days=3, account_ids=[account])
+    assert [balance for _day, balance in mine.days] == [Decimal("897.50"), Decimal("800.00"), Decimal("800.00"),
+                                                        Decimal("800.00")]
