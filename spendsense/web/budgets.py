@@ -3,10 +3,11 @@ year (stepped back and forward), the budget set or changed in place and rollover
 on or off. (The envelopes of a month are web/envelopes.py.)
 
 The figures come from services/planning/analysis.py; a budget is set through
-events.set_category_budget, so this page, the v2 API and the forecast read the same
+category_budgets.set_category_budget, so this page, the v2 API and the forecast read the same
 budget events.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,7 +23,14 @@ from spendsense.models import Category
 from spendsense.services import validation
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts
-from spendsense.services.planning import analysis, events, occurrences, periods, scenarios
+from spendsense.services.planning import (
+    analysis,
+    category_budgets,
+    events,
+    occurrences,
+    periods,
+    scenarios,
+)
 from spendsense.web import bp
 from spendsense.web.filters import format_day, format_decimal
 from spendsense.web.forms import options
@@ -88,7 +96,7 @@ class View:
 
     @property
     def budget_day(self):
-        """The day a budget set while this view shows starts from (events.set_category_budget's
+        """The day a budget set while this view shows starts from (category_budgets.set_category_budget's
         ``today``): today in the current period, else the period's first day."""
         return self.today if self.current else self.start
 
@@ -195,22 +203,15 @@ def _default_scenario(ledger_id):
 
 
 def budget_series(ledger_id, scenario, day):
-    """{category id: the series the Budgets page changes}, as events.set_category_budget
-    picks it on ``day``: in the default scenario, the latest repeating series in effect
-    then that this page set (``is_budget``) or, failing one, an open-ended repeating
-    series made on the plan (a bill or a pay day, which a budget saved here changes)."""
+    """{category id: the series the Budgets page changes}, as
+    category_budgets.set_category_budget picks it on ``day`` (category_budgets.in_effect)."""
     if scenario is None:
         return {}
-    set_here, by_hand = {}, {}
-    rows = sorted(events.series_for_scenario(ledger_id, scenario.id), key=lambda row: (row.start_date, row.id))
-    for row in rows:
-        if row.repeat_type == "once" or row.start_date > day or (row.end_date is not None and row.end_date < day):
-            continue
-        if row.is_budget:
-            set_here[row.category_id] = row
-        elif row.end_date is None and row.occurrences is None:
-            by_hand[row.category_id] = row
-    return {**by_hand, **set_here}
+    by_category = defaultdict(list)
+    for row in sorted(events.series_for_scenario(ledger_id, scenario.id), key=lambda row: (row.start_date, row.id)):
+        by_category[row.category_id].append(row)
+    picked = {category_id: category_budgets.in_effect(rows, day) for category_id, rows in by_category.items()}
+    return {category_id: row for category_id, row in picked.items() if row is not None}
 
 
 def _period_of(package, kind):
@@ -360,7 +361,7 @@ def set_budget():
             if category_id is None:
                 raise NotFound(GONE)
             # From the period shown on: today's, or the first day of an earlier or later one.
-            saved = events.set_category_budget(ledger_id, category_id, form.amount.data or "0",
+            saved = category_budgets.set_category_budget(ledger_id, category_id, form.amount.data or "0",
                                                period=form.repeat.data,
                                        today=view.budget_day)
         except Invalid as exc:

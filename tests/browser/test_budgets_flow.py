@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from spendsense.services.auth import users
 from spendsense.services.ledger import accounts
-from spendsense.services.planning import analysis, events, scenarios
+from spendsense.services.planning import analysis, category_budgets, events, scenarios
 from tests import factories
 from tests.browser import flows
 from tests.browser.conftest import shot
@@ -63,7 +63,7 @@ def household(user, ledger):
     accounts.create_account(ledger, "Savings", currency="EUR", opening_balance="800.00")
     plan = scenarios.default_scenario(ledger).id
     restaurants = system_category("restaurants").id
-    events.set_category_budget(ledger, restaurants, "100", today=date(2026, 11, 1))
+    category_budgets.set_category_budget(ledger, restaurants, "100", today=date(2026, 11, 1))
     analysis.set_rollover(ledger, restaurants, True)
     for category, amount, day in ((restaurants, "-60.00", "2026-11-14"), (restaurants, "-42.50", "2026-12-05"),
                                   (system_category("technology").id, "-89.99", "2026-12-06")):

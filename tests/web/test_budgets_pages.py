@@ -19,7 +19,7 @@ from spendsense.models import Transaction
 from spendsense.models.planning import BudgetAssignment, BudgetEvent
 from spendsense.services.auth import users
 from spendsense.services.ledger import accounts, balances, categories
-from spendsense.services.planning import analysis, envelopes, events, scenarios
+from spendsense.services.planning import analysis, category_budgets, envelopes, events, scenarios
 from spendsense.services.planning.repeats import occurrence_id
 from spendsense.services.uow import write_transaction
 from tests import factories
@@ -167,7 +167,7 @@ def test_set_a_budget_shows_its_row(logged_in, ledger, main, supermarket):
     ("-250.00", "over", "Over budget", "€150.00</strong> over", 100),  # 250 %
 ])
 def test_state_by_percent_used_in_words_too(logged_in, ledger, main, restaurants, spent, state, label, left, bar):
-    events.set_category_budget(ledger, restaurants, "100", today=TODAY)
+    category_budgets.set_category_budget(ledger, restaurants, "100", today=TODAY)
     spend(ledger, main, restaurants, spent, "2026-12-05")
     found = row(text(logged_in.get("/budgets")), restaurants)
     assert attr(found, "data-state") == state and f"state-{state}" in found
@@ -176,7 +176,7 @@ def test_state_by_percent_used_in_words_too(logged_in, ledger, main, restaurants
 
 
 def test_refunds_come_off_the_spending(logged_in, ledger, main, supermarket):
-    events.set_category_budget(ledger, supermarket, "100", today=TODAY)
+    category_budgets.set_category_budget(ledger, supermarket, "100", today=TODAY)
     spend(ledger, main, supermarket, "-80.00", "2026-12-02")
     refund(ledger, main, supermarket, 2000, date(2026, 12, 4))
     html = text(logged_in.get("/budgets"))
@@ -186,7 +186,7 @@ def test_refunds_come_off_the_spending(logged_in, ledger, main, supermarket):
 
 
 def test_change_in_place_and_remove(logged_in, ledger, main, supermarket):
-    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=TODAY)
     spend(ledger, main, supermarket, "-120.00", "2026-12-03")
     response = set_budget(logged_in, supermarket, "150")
     assert response.status_code == 302
@@ -233,7 +233,7 @@ def test_an_income_budget(logged_in, ledger, main, salary):
     ({"repeat": "daily"}, "repeat", "Not a valid choice"),
 ])
 def test_a_bad_budget_shows_the_error_on_its_row(logged_in, ledger, main, supermarket, data, field, words):
-    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=TODAY)
     response = logged_in.post("/budgets/set", data={"category_id": str(supermarket), "amount": "10",
                                                     "repeat": "monthly", **SHOWN, **data})
     assert response.status_code == 422
@@ -327,7 +327,7 @@ def test_the_last_month_there_is_has_no_next(logged_in, main):
 
 def test_rollover_carries_what_was_left(logged_in, ledger, main, restaurants):
     # 100 a month from November; 60 spent in November, 112 in December.
-    events.set_category_budget(ledger, restaurants, "100", today=date(2026, 11, 1))
+    category_budgets.set_category_budget(ledger, restaurants, "100", today=date(2026, 11, 1))
     spend(ledger, main, restaurants, "-60.00", "2026-11-12")
     spend(ledger, main, restaurants, "-112.00", "2026-12-05")
     html = text(logged_in.get("/budgets"))
@@ -352,7 +352,7 @@ def test_rollover_carries_what_was_left(logged_in, ledger, main, restaurants):
 
 def test_overspending_carries_too(logged_in, ledger, main, restaurants):
     # 50 a month, 60 spent in November: December's budget is 50 - 10 = 40.
-    events.set_category_budget(ledger, restaurants, "50", today=date(2026, 11, 1))
+    category_budgets.set_category_budget(ledger, restaurants, "50", today=date(2026, 11, 1))
     analysis.set_rollover(ledger, restaurants, True)
     spend(ledger, main, restaurants, "-60.00", "2026-11-12")
     html = text(logged_in.get("/budgets"))
@@ -392,7 +392,7 @@ def test_income_without_a_budget_is_received_not_spent(logged_in, ledger, main, 
 
 
 def test_a_row_links_to_its_transactions_of_the_period(logged_in, ledger, main, supermarket, technology):
-    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=TODAY)
     spend(ledger, main, technology, "-10.00", "2026-12-06")
     link = "/transactions?category={}&amp;period=custom&amp;start={}&amp;end={}"
     html = text(logged_in.get("/budgets"))
@@ -428,13 +428,13 @@ def test_a_budget_that_is_an_event_of_the_plan_says_so(logged_in, ledger, main, 
     events.create_event(ledger, plan, category_id=salary, amount="2300", date=date(2026, 11, 28),
                         repeat_type="monthly", note="Pay day")
     found = row(text(logged_in.get("/budgets")), salary)
-    # saving here changes that event (events.set_category_budget takes it for the budget)
+    # saving here changes that event (category_budgets.set_category_budget takes it for the budget)
     assert "This budget is “Pay day” on the" in unescape(found) and 'value="2300.00"' in found
     assert "data-planned" not in found  # it is the budget, not something beside it
 
 
 def test_the_row_shows_the_budget_set_here_before_an_event_of_the_plan(logged_in, ledger, main, supermarket):
-    events.set_category_budget(ledger, supermarket, "400", today=date(2026, 11, 1))
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=date(2026, 11, 1))
     plan = scenarios.default_scenario(ledger).id
     events.create_event(ledger, plan, category_id=supermarket, amount="-55", date=date(2026, 12, 5),
                         repeat_type="monthly", note="Veg box")
@@ -448,7 +448,7 @@ def test_the_row_shows_the_budget_set_here_before_an_event_of_the_plan(logged_in
 
 
 def test_a_monthly_budget_on_a_week_says_where_it_counts(logged_in, ledger, main, supermarket):
-    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=TODAY)
     html = text(logged_in.get("/budgets?period=week&date=2026-11-30"))  # the week holding 1 December
     found = row(html, supermarket)
     assert attr(found, "data-budgeted") == "400.00"
@@ -458,7 +458,7 @@ def test_a_monthly_budget_on_a_week_says_where_it_counts(logged_in, ledger, main
 
 
 def test_a_months_budget_saved_from_a_week_says_its_dates(logged_in, ledger, main, supermarket):
-    events.set_category_budget(ledger, supermarket, "400", today=TODAY)  # from 1 December
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=TODAY)  # from 1 December
     response = set_budget(logged_in, supermarket, "300", period="week", date="2026-11-30")
     assert response.status_code == 302
     # from the week of Monday 30 November a month's budget is November's, up to December's (set already)
@@ -469,7 +469,7 @@ def test_a_months_budget_saved_from_a_week_says_its_dates(logged_in, ledger, mai
 
 
 def test_an_overspent_carry_shows_a_minus_sign(logged_in, ledger, main, restaurants):
-    events.set_category_budget(ledger, restaurants, "40", today=TODAY)
+    category_budgets.set_category_budget(ledger, restaurants, "40", today=TODAY)
     analysis.set_rollover(ledger, restaurants, True)
     spend(ledger, main, restaurants, "-42.50", "2026-12-01")
     # week 7-13 December: no budget of its own, 2.50 overspent carried in
@@ -480,8 +480,8 @@ def test_an_overspent_carry_shows_a_minus_sign(logged_in, ledger, main, restaura
 
 
 def test_a_row_that_failed_to_save_takes_the_focus(logged_in, ledger, main, supermarket, restaurants):
-    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
-    events.set_category_budget(ledger, restaurants, "100", today=TODAY)
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    category_budgets.set_category_budget(ledger, restaurants, "100", today=TODAY)
     html = text(set_budget(logged_in, restaurants, "lots"))
     # the page opens at its top: the row with the error is found by the focus
     assert re.search(rf'id="budget-{restaurants}-amount"[^>]*autofocus', row(html, restaurants))
@@ -494,14 +494,14 @@ def test_a_row_that_failed_to_save_takes_the_focus(logged_in, ledger, main, supe
 
 
 def test_each_rows_fields_are_named_for_its_category(logged_in, ledger, main, supermarket):
-    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=TODAY)
     found = row(text(logged_in.get("/budgets")), supermarket)
     assert 'Budget<span class="visually-hidden"> for Supermarket</span></label>' in found
 
 
 def test_another_users_budgets_stay_theirs(logged_in, bob_client, ledger, bob_ledger, main, supermarket):
     bob_account = accounts.create_account(bob_ledger, "Bob's bank", currency="EUR").id
-    events.set_category_budget(bob_ledger, supermarket, "999", today=TODAY)
+    category_budgets.set_category_budget(bob_ledger, supermarket, "999", today=TODAY)
     spend(bob_ledger, bob_account, supermarket, "-500.00", "2026-12-02")
     html = text(logged_in.get("/budgets"))
     assert row(html, supermarket) is None and "999" not in html and "500" not in html
@@ -539,7 +539,7 @@ def envelope(html, category_id):
 def december(ledger, main, supermarket, salary):
     """400 a month for the supermarket from December (the ledger's first budgeted month),
     355.50 spent there and 2000.00 earned in December."""
-    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=TODAY)
     spend(ledger, main, supermarket, "-310.40", "2026-12-03")
     spend(ledger, main, supermarket, "-45.10", "2026-12-08")
     factories.create_transaction(ledger, account_id=main, amount="2000", category_id=salary,
@@ -655,8 +655,8 @@ def test_envelopes_of_another_user_stay_theirs(logged_in, bob_ledger, december, 
 def test_dashboard_left_to_spend(logged_in, ledger, main, supermarket, restaurants, technology):
     html = text(logged_in.get("/dashboard"))
     assert "No budget for this month yet." in html
-    events.set_category_budget(ledger, supermarket, "400", today=TODAY)
-    events.set_category_budget(ledger, restaurants, "100", today=TODAY)
+    category_budgets.set_category_budget(ledger, supermarket, "400", today=TODAY)
+    category_budgets.set_category_budget(ledger, restaurants, "100", today=TODAY)
     spend(ledger, main, supermarket, "-355.50", "2026-12-03")
     spend(ledger, main, restaurants, "-20.00", "2026-12-04")
     spend(ledger, main, technology, "-24.50", "2026-12-05")  # no budget, but spent this month

@@ -16,7 +16,7 @@ from spendsense.extensions import db
 from spendsense.models.planning import BudgetEvent
 from spendsense.services.auth import users
 from spendsense.services.ledger import accounts, categories
-from spendsense.services.planning import events, occurrences, recurring, scenarios
+from spendsense.services.planning import category_budgets, events, occurrences, recurring, scenarios
 from spendsense.services.planning.repeats import occurrence_id
 from tests import factories
 from tests.web.helpers import csrf_protected, csrf_token, field_errors, fresh, system_category, text
@@ -412,7 +412,7 @@ def test_a_bill_paid_early_looks_paid_and_is_no_longer_due(logged_in, ledger, ma
 
 def test_a_budget_on_the_plan_is_marked_and_never_looks_paid(logged_in, ledger, main):
     restaurants = system_category("restaurants").id
-    budget = events.set_category_budget(ledger, restaurants, "40", today=TODAY)
+    budget = category_budgets.set_category_budget(ledger, restaurants, "40", today=TODAY)
     # 42.50 two days after the budget's 1 December: near enough to "pay" a 40.00 bill, but a budget is spent over
     # its month, never paid
     factories.create_transaction(ledger, account_id=main, amount="-42.50", category_id=restaurants,

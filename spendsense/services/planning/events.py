@@ -1,5 +1,6 @@
 """Budget events: create a series, read one occurrence, change or delete occurrences
-one | forward | all (as PocketSmith does), and the Budgets page's "set budget".
+one | forward | all (as PocketSmith does). The Budgets page's "set budget" is in
+category_budgets.py.
 
 An occurrence is addressed by ``<series id>-<unix date>`` (repeats.occurrence_id).
 Changing one occurrence skips it in its series and puts a ``once`` series with the
@@ -10,17 +11,17 @@ the date to the series that now holds it, and is dropped when no series holds th
 date any more, so every recorded state is on a date of its series.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select, update
 
 from spendsense import money
 from spendsense.extensions import db
-from spendsense.models import Account, Category, Ledger, User
+from spendsense.models import Account, Category
 from spendsense.models.planning import REPEAT_TYPES, BudgetEvent, EventOccurrence, Scenario
 from spendsense.services import validation
 from spendsense.services.errors import Invalid, NotFound
-from spendsense.services.ledger import accounts, categories
+from spendsense.services.ledger import categories
 from spendsense.services.ledger.resolver import check_kind
 from spendsense.services.planning import scenarios
 from spendsense.services.planning.occurrences import Occurrence
@@ -32,7 +33,6 @@ NOT_FOUND = "Event not found"
 CATEGORY_NOT_FOUND = "Category not found!"
 TRANSFER = "A transfer category cannot hold a budget event: transfers are neither spent nor earned."
 BEHAVIOURS = ("one", "forward", "all")
-BUDGET_PERIODS = ("weekly", "fortnightly", "monthly", "yearly")
 MAX_INTERVAL = 1000
 MAX_OCCURRENCES = 10_000
 # What update_occurrence may change; the rule fields make no sense on a single date.
@@ -44,7 +44,7 @@ _COPIED = ("ledger_id", "scenario_id", "category_id", "amount", "currency", "sta
            "repeat_interval", "end_date", "occurrences", "note", "colour", "post_automatically", "is_budget")
 
 
-def _category(ledger_id, value):
+def event_category(ledger_id, value):
     """A category the ledger sees that may hold an event."""
     if value in (None, ""):
         raise Invalid.field("category_id", "Choose a category.")
@@ -84,7 +84,7 @@ def _clean(ledger_id, fields, currency):
         "note": lambda v: validation.text(v, "note", max_length=500, label="Note"),
         "colour": categories._clean_colour,  # one rule for colours
         "post_automatically": lambda v: validation.boolean(v, "post_automatically", default=False),
-        "category_id": lambda v: _category(ledger_id, v).id,
+        "category_id": lambda v: event_category(ledger_id, v).id,
     }
     return validation.each(fields, cleaners, rename={"date": "start_date"})
 
@@ -201,7 +201,7 @@ def _delete(session, event):
     session.delete(event)
 
 
-def _cut_before(session, event, day):
+def cut_before(session, event, day):
     """End the series before ``day`` (the states from ``day`` on go), or delete it when
     nothing is left of it."""
     cut = Repeat.of(event).ending_before(day)
@@ -232,7 +232,7 @@ def _pieces(event, day, values):
     return pieces
 
 
-def _split(session, event, day, values):
+def split_at(session, event, day, values):
     """Cut the series before ``day`` (one of its dates, not the first) and continue it
     from there with ``values`` in new series (see _pieces); each takes the states
     recorded on its dates. Returns the first of them."""
@@ -255,14 +255,14 @@ def _split(session, event, day, values):
             taken = taken & (EventOccurrence.occurs_on < following.start_date)
         session.execute(update(EventOccurrence).where(EventOccurrence.event_id == event.id, taken)
                         .values(event_id=new.id).execution_options(synchronize_session=False))
-    _cut_before(session, event, day)
+    cut_before(session, event, day)
     session.expire_all()
     for new in made:
         _prune_states(session, new)
     return made[0]
 
 
-def _change_all(session, event, values):
+def change_all(session, event, values):
     before = Repeat.of(event)
     for column, value in values.items():
         setattr(event, column, value)
@@ -339,14 +339,14 @@ def update_occurrence(ledger_id, occurrence_id, behaviour, **changes):
             new = _change_one(session, occurrence, values)
             return _occurrence(new, new.start_date)
         if behaviour == "forward" and day != rule.first():
-            new = _split(session, event, day, values)
+            new = split_at(session, event, day, values)
             return _occurrence(new, Repeat.of(new).first())
         target = values.get("start_date", day)
         if behaviour == "all" and "start_date" in values:
             values["start_date"] = event.start_date + (target - day)
         rule_changed = any(column in values and values[column] != getattr(event, column)
                            for column in ("repeat_type", "repeat_interval"))
-        _change_all(session, event, values)
+        change_all(session, event, values)
         rule = Repeat.of(event)
         if rule_changed or not rule.occurs_on(target):
             target = rule.first()
@@ -364,7 +364,7 @@ def delete_occurrence(ledger_id, occurrence_id, behaviour):
         if behaviour == "all" or rule.first() == rule.last() == day:
             _delete(session, event)
         elif behaviour == "forward":
-            _cut_before(session, event, day)
+            cut_before(session, event, day)
         else:
             _record(session, event.id, day, "skipped")
 
@@ -372,80 +372,3 @@ def delete_occurrence(ledger_id, occurrence_id, behaviour):
 def delete_series(ledger_id, event_id):
     with write_transaction() as session:
         _delete(session, get_series(ledger_id, event_id, for_update=True))
-
-
-def _period_start(ledger_id, period, today):
-    """The first day of the calendar period holding ``today``: a month's 1st, 1 January,
-    or the owner's week start day (a fortnight starts on a week's)."""
-    if period == "monthly":
-        return today.replace(day=1)
-    if period == "yearly":
-        return today.replace(month=1, day=1)
-    week_start = db.session.scalar(select(User.week_start).join(Ledger, Ledger.owner_id == User.id)
-                                   .where(Ledger.id == ledger_id)) or 0
-    return today - timedelta(days=(today.weekday() - week_start) % 7)
-
-
-def _budget_series(scenario_id, category_id, today, period):
-    """The category's budget in the scenario in effect today, and the start of the next
-    budget set for later, if any. The budget is a series this page set (``is_budget``)
-    or, failing one, an open-ended series repeating by ``period`` made by hand: a bill
-    of another rhythm in the category (yearly insurance) is never taken for it."""
-    rows = db.session.scalars(
-        select(BudgetEvent).where(BudgetEvent.scenario_id == scenario_id, BudgetEvent.category_id == category_id,
-                                  BudgetEvent.repeat_type != "once",
-                                  (BudgetEvent.end_date.is_(None)) | (BudgetEvent.end_date >= today))
-        .order_by(BudgetEvent.start_date, BudgetEvent.id)
-        .with_for_update(key_share=True)).all()
-    set_here = [row for row in rows if row.is_budget]
-    by_hand = [row for row in rows if not row.is_budget and row.repeat_type == period and row.end_date is None
-               and row.occurrences is None]
-    current = [row for row in set_here if row.start_date <= today] or [
-        row for row in by_hand if row.start_date <= today]
-    later = [row.start_date for row in set_here if row.start_date > today]
-    return (current[-1] if current else None), (later[0] if later else None)
-
-
-def set_category_budget(ledger_id, category_id, amount, *, period="monthly", today):
-    """Budget ``amount`` (typed positive, in the base currency) for the category every
-    ``period`` from the current one on, in the default scenario; 0 or empty removes
-    the budget from the current period on. Returns the series now holding the budget
-    (None when removed).
-
-    An existing budget of the same period changes from its period holding ``today``
-    (one occurrence to the day before the next); one of another period (or currency)
-    ends before the current calendar period, where the new one starts.
-    """
-    period = validation.choice(period, "period", BUDGET_PERIODS, label="Period")
-    currency = accounts.ledger_currency(ledger_id)
-    typed = 0 if amount in (None, "") else validation.amount(amount, currency, allow_negative=False)
-    minor = money.to_minor(typed, currency)
-    with write_transaction() as session:
-        category = _category(ledger_id, category_id)
-        signed = -minor if category.kind == "spent" else minor
-        scenario = scenarios.default_scenario(ledger_id)
-        existing, next_start = _budget_series(scenario.id, category.id, today, period)
-        if existing is not None and existing.repeat_type == period and existing.currency == currency:
-            rule = Repeat.of(existing)
-            day = rule.before(today, inclusive=True) or rule.first()
-            if signed == 0:
-                _cut_before(session, existing, day)
-                return None
-            if existing.amount == signed:
-                return existing
-            if day == rule.first():
-                _change_all(session, existing, {"amount": signed})
-                return existing
-            return _split(session, existing, day, {"amount": signed})
-        start = _period_start(ledger_id, period, today)
-        if existing is not None:
-            _cut_before(session, existing, start)
-        if signed == 0:
-            return None
-        # A budget already set for a later period keeps it: this one ends the day before.
-        until = next_start - timedelta(days=1) if next_start and next_start > start else None
-        event = BudgetEvent(ledger_id=ledger_id, scenario_id=scenario.id, category_id=category.id, amount=signed,
-                            currency=currency, start_date=start, repeat_type=period, repeat_interval=1,
-                            end_date=until, is_budget=True)
-        session.add(event)
-    return event

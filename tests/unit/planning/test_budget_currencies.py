@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from spendsense.services import exchange
 from spendsense.services.ledger import accounts
-from spendsense.services.planning import actuals, analysis, events
+from spendsense.services.planning import actuals, analysis, category_budgets
 
 
 def spent_in(packages, category_id):
@@ -19,7 +19,7 @@ def spent_in(packages, category_id):
 def test_a_currency_without_any_rate_is_left_out_and_named(ledger, account, groceries, book, today):
     hryvnia = accounts.create_account(ledger, "Hryvnia", currency="UAH").id
     assert not exchange.has_rates("UAH")
-    events.set_category_budget(ledger, groceries, "100", today=today)
+    category_budgets.set_category_budget(ledger, groceries, "100", today=today)
     book("-20.00", groceries, date(2026, 12, 1))  # EUR
     book("-500.00", groceries, date(2026, 12, 1), account_id=hryvnia)
     assert spent_in(analysis.budget(ledger, today=today), groceries) == Decimal("-20.00")
@@ -43,6 +43,6 @@ def test_the_forecast_leaves_out_an_event_it_cannot_convert(ledger, groceries, t
     hryvnia = accounts.create_account(ledger, "Hryvnia first", currency="UAH")
     accounts.reorder_accounts(ledger, [hryvnia.id] + [a.id for a in accounts.list_accounts(ledger)
                                                       if a.id != hryvnia.id])
-    events.set_category_budget(ledger, groceries, "100", today=today)  # EUR, in the UAH account's plan
+    category_budgets.set_category_budget(ledger, groceries, "100", today=today)  # EUR, in the UAH account's plan
     [uah] = [f for f in forecast.forecast(ledger, today=today) if f.account.id == hryvnia.id]
     assert {balance for _day, balance in uah.days} == {Decimal("0.00")}

@@ -10,7 +10,7 @@ from spendsense.services import exchange
 from spendsense.services.auth import users
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts, categories
-from spendsense.services.planning import analysis, events
+from spendsense.services.planning import analysis, category_budgets, events
 from spendsense.services.planning.repeats import occurrence_id
 
 D = Decimal
@@ -78,9 +78,9 @@ def test_rollover_is_off_by_default_and_can_be_turned_off(ledger, groceries, fif
 
 def test_rollover_follows_a_budget_changed_from_a_month_on(ledger, groceries, book):
     analysis.set_rollover(ledger, groceries, True)
-    events.set_category_budget(ledger, groceries, "50", today=date(2026, 5, 3))
+    category_budgets.set_category_budget(ledger, groceries, "50", today=date(2026, 5, 3))
     book("-20.00", groceries, date(2026, 5, 9))
-    events.set_category_budget(ledger, groceries, "80", today=date(2026, 6, 2))
+    category_budgets.set_category_budget(ledger, groceries, "80", today=date(2026, 6, 2))
     # May left 30.00; June has the new 80.00 plus those 30.00.
     assert expense(analysis.budget(ledger, today=date(2026, 6, 2))[0]).forecast == D("-110.00")
 
@@ -289,7 +289,7 @@ def test_summary_refuses_bad_periods(ledger, changes, field):
 
 
 def test_no_figure_is_a_negative_zero(ledger, account, groceries, today):
-    events.set_category_budget(ledger, groceries, "300", today=today)  # nothing spent
+    category_budgets.set_category_budget(ledger, groceries, "300", today=today)  # nothing spent
     [package] = analysis.budget_summary(ledger, period="months", interval=1, start=today, end=today, today=today)
     figures = [*vars(package.expense.periods[0]).values(), package.expense.average_actual]
     assert not any(isinstance(value, Decimal) and value.is_zero() and value.is_signed() for value in figures)

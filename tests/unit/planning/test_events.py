@@ -16,7 +16,7 @@ from spendsense.extensions import db
 from spendsense.models import BudgetEvent, EventOccurrence, User
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts, categories
-from spendsense.services.planning import events, occurrences, scenarios
+from spendsense.services.planning import category_budgets, events, occurrences, scenarios
 from spendsense.services.planning.repeats import occurrence_id
 from spendsense.services.uow import write_transaction
 
@@ -486,7 +486,7 @@ def budget(ledger, first=SEPTEMBER, last=JANUARY_END):
 
 
 def test_set_a_budget_starts_it_this_month(ledger, account, groceries, today):
-    event = events.set_category_budget(ledger, groceries, "400", today=today)
+    event = category_budgets.set_category_budget(ledger, groceries, "400", today=today)
     # Typed positive, stored negative for a spent category, from the 1st of this month.
     assert (event.amount, event.currency, event.start_date, event.repeat_type) == (-40000, "EUR", D(2026, 12, 1),
                                                                                   "monthly")
@@ -495,27 +495,27 @@ def test_set_a_budget_starts_it_this_month(ledger, account, groceries, today):
 
 
 def test_an_earn_categorys_budget_is_positive(ledger, account, salary, today):
-    assert events.set_category_budget(ledger, salary, "3000.50", today=today).amount == 300050
+    assert category_budgets.set_category_budget(ledger, salary, "3000.50", today=today).amount == 300050
 
 
 def test_changing_a_budget_keeps_the_past_periods(ledger, account, groceries):
-    first = events.set_category_budget(ledger, groceries, "400", today=D(2026, 10, 15))
-    changed = events.set_category_budget(ledger, groceries, "450.25", today=D(2026, 12, 1))
+    first = category_budgets.set_category_budget(ledger, groceries, "400", today=D(2026, 10, 15))
+    changed = category_budgets.set_category_budget(ledger, groceries, "450.25", today=D(2026, 12, 1))
     assert changed.id != first.id and changed.start_date == D(2026, 12, 1)
     assert budget(ledger) == [("2026-10-01", -40000), ("2026-11-01", -40000), ("2026-12-01", -45025),
                               ("2027-01-01", -45025)]
     # Again in the same month: the December series changes in place.
-    again = events.set_category_budget(ledger, groceries, "300", today=D(2026, 12, 20))
+    again = category_budgets.set_category_budget(ledger, groceries, "300", today=D(2026, 12, 20))
     assert again.id == changed.id
     assert budget(ledger) == [("2026-10-01", -40000), ("2026-11-01", -40000), ("2026-12-01", -30000),
                               ("2027-01-01", -30000)]
-    assert events.set_category_budget(ledger, groceries, "300.00", today=D(2026, 12, 20)).id == changed.id
+    assert category_budgets.set_category_budget(ledger, groceries, "300.00", today=D(2026, 12, 20)).id == changed.id
     assert len(db.session.scalars(select(BudgetEvent)).all()) == 2
 
 
 def test_a_budget_of_a_series_made_by_hand_changes_from_its_period(ledger, make_event):
     event = make_event(amount="-100", date=D(2026, 1, 20))  # periods run from the 20th to the 19th
-    events.set_category_budget(ledger, event.category_id, "120", today=D(2026, 4, 10))
+    category_budgets.set_category_budget(ledger, event.category_id, "120", today=D(2026, 4, 10))
     # 10 April is in the period from 20 March: that one changes on.
     assert planned(ledger, D(2026, 1, 1), D(2026, 5, 31)) == [
         ("2026-01-20", -10000), ("2026-02-20", -10000), ("2026-03-20", -12000), ("2026-04-20", -12000),
@@ -524,25 +524,25 @@ def test_a_budget_of_a_series_made_by_hand_changes_from_its_period(ledger, make_
 
 @pytest.mark.parametrize("nothing", ["0", "", None, "0.00"])
 def test_zero_or_nothing_removes_the_budget_from_this_period(ledger, account, groceries, nothing):
-    events.set_category_budget(ledger, groceries, "400", today=D(2026, 10, 15))
-    assert events.set_category_budget(ledger, groceries, nothing, today=D(2026, 12, 1)) is None
+    category_budgets.set_category_budget(ledger, groceries, "400", today=D(2026, 10, 15))
+    assert category_budgets.set_category_budget(ledger, groceries, nothing, today=D(2026, 12, 1)) is None
     assert budget(ledger) == [("2026-10-01", -40000), ("2026-11-01", -40000)]
     # Removing again, or a budget that never was, does nothing.
-    assert events.set_category_budget(ledger, groceries, nothing, today=D(2026, 12, 1)) is None
+    assert category_budgets.set_category_budget(ledger, groceries, nothing, today=D(2026, 12, 1)) is None
     assert budget(ledger) == [("2026-10-01", -40000), ("2026-11-01", -40000)]
 
 
 def test_removing_a_budget_in_its_first_period_deletes_it(ledger, account, groceries, today):
-    events.set_category_budget(ledger, groceries, "400", today=today)
-    events.set_category_budget(ledger, groceries, "0", today=today)
+    category_budgets.set_category_budget(ledger, groceries, "400", today=today)
+    category_budgets.set_category_budget(ledger, groceries, "0", today=today)
     assert db.session.scalars(select(BudgetEvent)).all() == []
 
 
 def test_a_budget_of_another_period_replaces_the_old_one_from_this_week(ledger, account, groceries):
-    events.set_category_budget(ledger, groceries, "400", today=D(2026, 10, 15))
+    category_budgets.set_category_budget(ledger, groceries, "400", today=D(2026, 10, 15))
     # Thursday 3 December: the week starts on Monday 30 November; the monthly budget's
     # last date is 1 November.
-    weekly = events.set_category_budget(ledger, groceries, "100", period="weekly", today=D(2026, 12, 3))
+    weekly = category_budgets.set_category_budget(ledger, groceries, "100", period="weekly", today=D(2026, 12, 3))
     assert (weekly.start_date, weekly.repeat_type) == (D(2026, 11, 30), "weekly")
     assert budget(ledger, last=D(2026, 12, 14)) == [("2026-10-01", -40000), ("2026-11-01", -40000),
                                                     ("2026-11-30", -10000), ("2026-12-07", -10000),
@@ -552,24 +552,24 @@ def test_a_budget_of_another_period_replaces_the_old_one_from_this_week(ledger, 
 def test_a_weekly_budget_starts_on_the_owners_week_start(ledger, user, account, groceries):
     db.session.get(User, user.id).week_start = 6  # Sunday
     db.session.commit()
-    weekly = events.set_category_budget(ledger, groceries, "100", period="weekly", today=D(2026, 12, 3))
+    weekly = category_budgets.set_category_budget(ledger, groceries, "100", period="weekly", today=D(2026, 12, 3))
     assert weekly.start_date == D(2026, 11, 29)
 
 
 def test_a_yearly_budget_starts_on_1_january(ledger, account, groceries, today):
-    assert events.set_category_budget(ledger, groceries, "1200", period="yearly", today=today).start_date == D(
+    assert category_budgets.set_category_budget(ledger, groceries, "1200", period="yearly", today=today).start_date == D(
         2026, 1, 1)
 
 
 def test_a_budget_goes_to_the_first_unarchived_account(ledger, account, savings, groceries, today):
     accounts.archive_account(ledger, account)
-    event = events.set_category_budget(ledger, groceries, "400", today=today)
+    event = category_budgets.set_category_budget(ledger, groceries, "400", today=today)
     assert event.scenario_id == scenarios.primary_for(ledger, savings).id
 
 
 def test_a_budget_needs_an_account(ledger, groceries, today):
     with pytest.raises(Invalid) as caught:
-        events.set_category_budget(ledger, groceries, "400", today=today)
+        category_budgets.set_category_budget(ledger, groceries, "400", today=today)
     assert caught.value.errors == {"account": scenarios.NO_ACCOUNT}
 
 
@@ -582,17 +582,17 @@ def test_a_budget_needs_an_account(ledger, groceries, today):
 ])
 def test_set_budget_refuses_bad_input(ledger, account, groceries, today, amount, period, field):
     with pytest.raises(Invalid) as caught:
-        events.set_category_budget(ledger, groceries, amount, period=period, today=today)
+        category_budgets.set_category_budget(ledger, groceries, amount, period=period, today=today)
     assert set(caught.value.errors) == {field}
 
 
 def test_set_budget_refuses_a_transfer_or_another_ledgers_category(ledger, account, transfer_category,
                                                                    other_ledger, today):
     with pytest.raises(Invalid):
-        events.set_category_budget(ledger, transfer_category, "400", today=today)
+        category_budgets.set_category_budget(ledger, transfer_category, "400", today=today)
     theirs = categories.create_category(other_ledger, "Bob's food", "🍕", "spent").id
     with pytest.raises(NotFound):
-        events.set_category_budget(ledger, theirs, "400", today=today)
+        category_budgets.set_category_budget(ledger, theirs, "400", today=today)
     assert db.session.scalars(select(BudgetEvent)).all() == []
 
 
@@ -601,17 +601,17 @@ def test_a_bill_of_the_category_is_not_taken_for_its_budget(ledger, scenario, gr
     # monthly budget leaves it whole and starts a series of its own on 1 December.
     bill = events.create_event(ledger, scenario, category_id=groceries, amount="-120", date=date(2027, 3, 1),
                                repeat_type="yearly")
-    budget = events.set_category_budget(ledger, groceries, "400", today=today)
+    budget = category_budgets.set_category_budget(ledger, groceries, "400", today=today)
     assert budget.id != bill.id and budget.is_budget and not bill.is_budget
     assert (budget.start_date, budget.end_date, budget.amount) == (date(2026, 12, 1), None, -40000)
     assert events.get_series(ledger, bill.id).start_date == date(2027, 3, 1)
     # Set again, it changes that same budget series.
-    assert events.set_category_budget(ledger, groceries, "450", today=today).id == budget.id
+    assert category_budgets.set_category_budget(ledger, groceries, "450", today=today).id == budget.id
 
 
 def test_a_budget_set_for_later_keeps_its_start(ledger, account, groceries, today):
-    later = events.set_category_budget(ledger, groceries, "300", today=date(2027, 2, 10))
-    now = events.set_category_budget(ledger, groceries, "400", today=today)
+    later = category_budgets.set_category_budget(ledger, groceries, "300", today=date(2027, 2, 10))
+    now = category_budgets.set_category_budget(ledger, groceries, "400", today=today)
     # December and January at 400, from February the budget set for it.
     assert (now.start_date, now.end_date) == (date(2026, 12, 1), date(2027, 1, 31))
     assert (later.start_date, later.end_date, later.amount) == (date(2027, 2, 1), None, -30000)

@@ -15,7 +15,7 @@ from spendsense.extensions import db
 from spendsense.models.planning import EventOccurrence
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import accounts, categories
-from spendsense.services.planning import events, forecast, scenarios
+from spendsense.services.planning import category_budgets, events, forecast, scenarios
 from spendsense.services.planning.repeats import occurrence_id
 from tests.factories import create_transaction
 
@@ -269,7 +269,7 @@ def test_what_is_left_of_a_budget_under_way_is_spent_tomorrow(ledger, account, g
     # 1000 - 84.30 = 915.70 today; tomorrow the 215.70 left comes off: 700.00; on
     # 1 January the next 300: 400.00. (Matching never lets the 84.30 "pay" the budget.)
     accounts.update_account(ledger, account, opening_balance="1000")
-    events.set_category_budget(ledger, groceries, "300", today=today)
+    category_budgets.set_category_budget(ledger, groceries, "300", today=today)
     book("-84.30", groceries, today)
     [mine] = forecast.forecast(ledger, today=today, days=40, account_ids=[account])
     balances = dict(mine.days)
@@ -280,7 +280,7 @@ def test_what_is_left_of_a_budget_under_way_is_spent_tomorrow(ledger, account, g
 
 def test_an_overspent_budget_takes_nothing_more(ledger, account, groceries, today, book):
     accounts.update_account(ledger, account, opening_balance="1000")
-    events.set_category_budget(ledger, groceries, "300", today=today)
+    category_budgets.set_category_budget(ledger, groceries, "300", today=today)
     book("-320.00", groceries, today)
     [mine] = forecast.forecast(ledger, today=today, days=5, account_ids=[account])
     assert {balance for _day, balance in mine.days} == {Decimal("680.00")}
@@ -292,7 +292,7 @@ def test_the_rest_of_a_budget_includes_what_rollover_carried(ledger, account, gr
     # 100 a month from November with rollover: 60 spent in November carries 40 into
     # December, 42.50 spent so far: 140 - 42.50 = 97.50 left, taken off tomorrow.
     accounts.update_account(ledger, account, opening_balance="1000")
-    events.set_category_budget(ledger, groceries, "100", today=d("2026-11-01"))
+    category_budgets.set_category_budget(ledger, groceries, "100", today=d("2026-11-01"))
     analysis.set_rollover(ledger, groceries, True)
     book("-60.00", groceries, d("2026-11-14"))
     book("-42.50", groceries, today)
