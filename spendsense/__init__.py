@@ -110,7 +110,10 @@ def create_app(config=None):
         if name == api_bp.name or name.startswith(api_bp.name + "."):
             csrf.exempt(blueprint)
 
+    from spendsense import security_headers
     from spendsense.errors import register_error_handlers
+
+    security_headers.init_app(app)
 
     register_error_handlers(app)
 

@@ -26,6 +26,7 @@ from spendsense.models.planning import (
 )
 from spendsense.models.report import Report
 from spendsense.models.searches import SavedSearch
+from spendsense.models.security import RecoveryCode, SecurityEvent
 from spendsense.models.shared import BILL_TYPES, NO_CURRENCY, Bill, Member, Project, bill_owers
 from spendsense.models.user import ApiToken, Ledger, LedgerMember, User
 
@@ -35,6 +36,7 @@ __all__ = [
     "transaction_labels",
     "CsvProfile", "ImportBatch",
     "SavedSearch",
+    "RecoveryCode", "SecurityEvent",
     "BudgetAssignment", "BudgetEvent", "CategoryBudgetOption", "CategoryDayTotal", "CategoryMonthTotal",
     "EventOccurrence", "Scenario",
     "Attachment", "attachment_transactions",

@@ -25,6 +25,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     beta_user = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     always_show_base_currency = db.Column(db.Boolean, nullable=False, default=False,
                                           server_default=db.false())
+    # Part of every session's and remember cookie's identity: bumping it (logout,
+    # password change, "log out everywhere") ends all of them at once.
+    session_version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
+    # Two-factor login (TOTP): the base32 secret, when it was switched on (None: off), and
+    # the last time step a code was accepted for, so one code never works twice.
+    totp_secret = db.Column(db.String(64))
+    totp_enabled_at = db.Column(db.DateTime)
+    totp_last_step = db.Column(db.BigInteger)
 
     memberships = db.relationship("LedgerMember", back_populates="user", cascade="all, delete-orphan")
 
