@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 from flask import flash, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
+from spendsense.security_headers import no_store
 from spendsense.services import periods
 from spendsense.services.auth import tokens, users
 from spendsense.services.errors import Invalid, NotFound
@@ -52,6 +53,7 @@ def profile():
 
 @bp.route("/link_api/", methods=["GET", "POST"])
 @login_required
+@no_store  # shows a new key once
 def api_tokens():
     form = TokenForm()
     if form.validate_on_submit():

@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from spendsense.extensions import limiter
+from spendsense.security_headers import no_store
 from spendsense.services.bills import lookup
 from spendsense.services.bills import projects as shared_bills
 from spendsense.services.errors import Invalid
@@ -118,6 +119,7 @@ def qr_svg(text):
 
 
 @bp.route("/projects/<project_id>/invite")
+@no_store  # the invitation link is a guest's credential
 def invite():
     link = url_for("web.projects.join", token=shared_bills.issue_token(g.project), _external=True)
     return render_template("projects/invite.html", link=link, qr=qr_svg(link))
@@ -125,6 +127,7 @@ def invite():
 
 @bp.route("/projects/<project_id>/settings", methods=["GET", "POST"])
 @needs(admin=True)
+@no_store  # the private-code form: no cache keeps a copy of it
 def settings():
     project = g.project
     form = ProjectSettingsForm(obj=project)
