@@ -254,6 +254,12 @@ def _hold(digests):
                                {"space": LOCK_SPACE, "key": key})
 
 
+def discard_files(digests):
+    """After a committed deletion of attachment rows by other means (a whole account's),
+    unlink those of their files that no attachment names any more."""
+    _collect(storage.default_store(), set(digests))
+
+
 def _collect(store, digests):
     """Unlink the files among ``digests`` that no attachment names any more.
 
