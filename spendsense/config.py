@@ -7,7 +7,6 @@ key without touching the environment.
 
 import os
 import tempfile
-from datetime import timedelta
 
 DEV_SECRET_KEY = "dev-insecure-secret-change-me"
 
@@ -53,21 +52,8 @@ class Config:
     RATELIMIT_ENABLED = _bool("SPENDSENSE_RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = _env("SPENDSENSE_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Wrong credentials (throttle.py), counted per account (a user, a project) and per
-    # client address; right ones and requests without credentials are never counted.
-    RATELIMIT_ACCOUNT = _env("SPENDSENSE_RATELIMIT_ACCOUNT", "5 per minute; 20 per hour")
-    RATELIMIT_ADDRESS = _env("SPENDSENSE_RATELIMIT_ADDRESS", "50 per minute")
-    # Accounts and projects created per client address.
-    RATELIMIT_SIGNUP = _env("SPENDSENSE_RATELIMIT_SIGNUP", "10 per hour")
-    # How long a browser that logged in stays a "known device" of that account (throttle.py).
-    KNOWN_DEVICE_DAYS = int(_env("SPENDSENSE_KNOWN_DEVICE_DAYS", "180"))
-    # Verified HTTP Basic credentials are remembered this long (services/auth/credential_cache.py),
-    # at most CREDENTIAL_CACHE_SIZE of them per process, or in Redis when the URI says so
-    # (by default wherever the rate limits are kept, when that is Redis).
-    CREDENTIAL_CACHE_SECONDS = int(_env("SPENDSENSE_CREDENTIAL_CACHE_SECONDS", "300"))
-    CREDENTIAL_CACHE_SIZE = 10000
-    CREDENTIAL_CACHE_URI = _env("SPENDSENSE_CREDENTIAL_CACHE_URI",
-                                RATELIMIT_STORAGE_URI if RATELIMIT_STORAGE_URI.startswith("redis") else "memory://")
+    # Failed logins per client address; successful ones are not counted.
+    LOGIN_RATE_LIMIT = _env("SPENDSENSE_LOGIN_RATE_LIMIT", "10 per minute")
 
     # How often an API token's "last used" column may be written.
     TOKEN_TOUCH_SECONDS = 60
@@ -96,20 +82,6 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # Web logins end (services/auth/sessions.py): without "keep me logged in" after
-    # SESSION_IDLE_MINUTES without a request (or when the browser closes), with it after
-    # REMEMBER_IDLE_DAYS without one; either way SESSION_ABSOLUTE_DAYS after the password
-    # was given. Logout, a password change and "log out everywhere" end them all at once.
-    SESSION_IDLE_MINUTES = int(_env("SPENDSENSE_SESSION_IDLE_MINUTES", str(12 * 60)))
-    REMEMBER_IDLE_DAYS = int(_env("SPENDSENSE_REMEMBER_IDLE_DAYS", "14"))
-    SESSION_ABSOLUTE_DAYS = int(_env("SPENDSENSE_SESSION_ABSOLUTE_DAYS", "30"))
-    # Flask-Login's remember cookie: the browser forgets it when the server would refuse
-    # it. Not REMEMBER_COOKIE_REFRESH_EACH_REQUEST, which would give every login a
-    # remember cookie, ticked or not: web/login_flow.py re-issues it (rotated) for the
-    # logins that asked for it.
-    REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_IDLE_DAYS)
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     # Add "Server-Timing: app;dur=<ms>" to every response (spendsense/timing.py).
     SERVER_TIMING = _bool("SPENDSENSE_SERVER_TIMING", False)
@@ -127,7 +99,6 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
-    CREDENTIAL_CACHE_URI = "memory://"
     POST_DUE_ON_REQUEST = False  # a test that wants it turns it on
     # Never the instance folder; one folder per process, as each test worker has its own
     # database (a file shared by two databases could be removed by one of them).
@@ -136,7 +107,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     REQUIRE_REAL_SECRET = True
-    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = _bool("SPENDSENSE_SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = _bool("SPENDSENSE_SECURE_COOKIES", True)
     HSTS_SECONDS = int(_env("SPENDSENSE_HSTS_SECONDS", str(365 * 24 * 3600)))
 
 
