@@ -37,12 +37,10 @@ def _load_config(app, config):
         secret = app.config.get("SECRET_KEY") or ""
         if secret == DEV_SECRET_KEY or len(secret) < 16:
             raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
-    if app.config.get("MAX_CONTENT_LENGTH") is None:
-        # No request body is read whole if it is larger than the largest upload the app
-        # takes (a statement file, or an attachment as base64 in JSON) plus room for the
-        # form around it: werkzeug answers 413 before a view, or the CSRF check, reads it.
-        largest = max(app.config["IMPORT_MAX_BYTES"], app.config["ATTACHMENT_MAX_BYTES"] * 4 // 3)
-        app.config["MAX_CONTENT_LENGTH"] = largest + 1024 * 1024
+    from spendsense import limits
+
+    # werkzeug answers 413 before a view, or the CSRF check, reads a body past the limit.
+    limits.init_app(app)
     uri = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not uri:
         os.makedirs(app.instance_path, exist_ok=True)
