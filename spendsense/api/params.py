@@ -4,11 +4,22 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
+from spendsense.jsonio import TOO_DEEP, TooDeep
+
 INVALID_JSON = "Request body is not valid JSON."
 
 
 class BadBody(ValueError):
     """The body could not be read as JSON."""
+
+
+def _caused_by_depth(exc):
+    """Flask and werkzeug each wrap the parser's error in a BadRequest of their own."""
+    while exc is not None:
+        if isinstance(exc, TooDeep):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def json_body():
@@ -17,8 +28,8 @@ def json_body():
         return {}
     try:
         data = request.get_json(force=True)
-    except (BadRequest, RecursionError) as exc:  # malformed, or deeply nested arrays
-        raise BadBody(INVALID_JSON) from exc
+    except BadRequest as exc:  # malformed, or nested past jsonio.MAX_DEPTH
+        raise BadBody(TOO_DEEP if _caused_by_depth(exc) else INVALID_JSON) from exc
     if not isinstance(data, dict):
         raise BadBody("Request body must be a JSON object.")
     return data

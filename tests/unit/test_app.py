@@ -75,7 +75,7 @@ def test_sqlite_connections_are_configured(app):
 
 
 def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(app, client, auth):
-    limit = app.config["MAX_CONTENT_LENGTH"]
+    limit = app.config["UPLOAD_MAX_CONTENT_LENGTH"]  # the largest any route takes (tests/unit/test_limits.py)
     assert limit > app.config["IMPORT_MAX_BYTES"]
     assert limit > app.config["ATTACHMENT_MAX_BYTES"] * 4 // 3
     response = client.post("/v2/users/1/attachments", data=b"x" * (limit + 1),

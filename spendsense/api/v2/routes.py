@@ -16,6 +16,7 @@ from werkzeug.exceptions import BadRequest
 
 from spendsense.api.openapi import Operation, Registry
 from spendsense.api.v2.fields import Error
+from spendsense.jsonio import TooDeep
 
 registry = Registry(
     title="SpendSense v2 (PocketSmith-compatible)",
@@ -138,7 +139,9 @@ def _json_object():
         return {}
     try:
         data = current_app.json.loads(raw)
-    except (ValueError, RecursionError, UnicodeDecodeError) as exc:
+    except TooDeep as exc:
+        raise BadBody(str(exc)) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
         raise BadBody("The body is not valid JSON.") from exc
     except BadRequest as exc:  # pragma: no cover - werkzeug's own decoding failure
         raise BadBody("The body is not valid JSON.") from exc

@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
+from spendsense import jsonio
 from spendsense.services.io.exports import FORMULA_STARTS, HEADER
 from spendsense.services.io.parsers.statement import (
     AccountInfo,
@@ -133,9 +134,13 @@ def parse_csv(text, options):
 def parse_json(data, options):
     """A SpendSense or Xpenser JSON export (an array of objects)."""
     try:
-        items = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)  # never a float
+        text = data.decode("utf-8-sig")
+        jsonio.check_depth(text)
+        items = json.loads(text, parse_float=Decimal)  # never a float
     except UnicodeDecodeError:
         raise ParseError("The JSON file is not UTF-8 text.") from None
+    except jsonio.TooDeep as exc:
+        raise ParseError(str(exc)) from None
     except json.JSONDecodeError as error:
         raise ParseError(f"The JSON file cannot be read ({error.msg}); it may be truncated.",
                          line=error.lineno) from None
