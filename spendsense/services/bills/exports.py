@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import simplejson
 
-from spendsense import money
+from spendsense import jsonio, money
 from spendsense.models import NO_CURRENCY
 from spendsense.models.shared import WEIGHT_SCALE
 from spendsense.services.bills import bills as project_bills
@@ -100,7 +100,10 @@ def parse_file(data):
         _fail("The file must be UTF-8 text.")
     if text.lstrip().startswith(("[", "{")):
         try:
+            jsonio.check_depth(text)
             bills = json.loads(text, parse_float=Decimal)
+        except jsonio.TooDeep as exc:
+            _fail(str(exc))
         except ValueError:
             _fail("Unable to parse JSON")
         if not isinstance(bills, list) or not all(isinstance(bill, dict) for bill in bills):
@@ -146,6 +149,12 @@ def _check(project, bills):
             bill["owers"] = [name.strip() for name in bill["owers"].split(",") if name.strip()]
         if not isinstance(bill["owers"], list) or not bill["owers"]:
             _fail(f"A bill must be owed by someone: {bill.get('what')}")
+        # One value per field, one name per ower: a list or an object there ("currency": [])
+        # could not be compared, hashed or stored (a 500 before this check).
+        values = [(key, value) for key, value in bill.items() if key != "owers"]
+        for attribute, value in [*values, *(("owers", name) for name in bill["owers"])]:
+            if isinstance(value, list | dict):
+                _fail(f"Not a valid {attribute}: {json.dumps(value)[:50]}")
         currencies.add(bill["currency"])
     if project.default_currency == NO_CURRENCY:
         if len(currencies - {NO_CURRENCY}) >= 2:

@@ -33,7 +33,9 @@ def normalise_id(project_id):
 
 def get_project(project_id, *, for_update=False):
     project_id = normalise_id(project_id)
-    if not project_id or len(project_id) > MAX_ID_LENGTH:
+    # Ids are slugs: one with a control character names no project, and PostgreSQL
+    # refuses a NUL in a bound value outright (a 500 before this check).
+    if not project_id or len(project_id) > MAX_ID_LENGTH or not project_id.isprintable():
         raise NotFound("Not Found", entity="project")
     query = select(Project).where(Project.id == project_id)
     if for_update:

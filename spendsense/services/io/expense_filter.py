@@ -100,8 +100,11 @@ def _amount_condition(ledger_id, value, op):
             select(Account.id, Account.currency).where(Account.ledger_id == ledger_id)):
         per_currency.setdefault(currency, []).append(account_id)
     parts = []
+    # No stored amount is beyond MAX_MINOR: a number past it compares as just past it,
+    # which keeps every bound inside BIGINT (9223372036854775808 overflowed the query).
+    bound = Decimal(money.MAX_MINOR + 1)
     for currency, ids in per_currency.items():
-        scaled = number.scaleb(money.exponent(currency))
+        scaled = max(-bound, min(bound, number.scaleb(money.exponent(currency))))
         out = -Transaction.amount
         if op == "gt":
             condition = out > int(scaled.to_integral_value(rounding=ROUND_FLOOR))
@@ -134,14 +137,15 @@ def condition(ledger_id, flt):
         start = datetime.combine(day, time.min)
         parts.append(_compare(Transaction.occurred_at, _op(flt.date_op, "date_op"), start,
                               start + timedelta(days=1)))
-    if flt.type not in (None, ""):
+    # Only spaces filter on nothing, as an empty value does (text() reads both as None).
+    word = validation.text(flt.type, "type", max_length=200, label="Type")
+    if word is not None:
         category = aliased(Category)  # the export query joins Category itself
         value_of = (select(category.value).where(category.id == Transaction.category_id)
                     .correlate(Transaction).scalar_subquery())
-        word = validation.text(flt.type, "type", max_length=200, label="Type")
         parts.append(func.lower(func.coalesce(Transaction.payee, value_of, "")) == word.lower())
-    if flt.notes not in (None, ""):
-        notes = validation.text(flt.notes, "notes", max_length=500, label="Notes")
+    notes = validation.text(flt.notes, "notes", max_length=500, label="Notes")
+    if notes is not None:
         parts.append(func.lower(Transaction.description) == notes.lower())
     if flt.amount not in (None, ""):
         parts.append(_amount_condition(ledger_id, flt.amount, _op(flt.amount_op, "amount_op")))
