@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from spendsense.extensions import db
 from spendsense.models import ApiToken
 from spendsense.services.auth import tokens
+from tests.conftest import PASSWORD
 from tests.web.helpers import field_errors, fresh, text
 
 
@@ -93,7 +94,16 @@ def test_create_invalid_name(logged_in, name, message):
     assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 0
 
 
-def test_revoke(logged_in, user):
+@pytest.fixture
+def confirmed(logged_in):
+    """alice's browser, her password given again a moment ago: revoking asks for it
+    (tests/web/test_two_factor_pages.py tests that)."""
+    assert logged_in.post("/account/confirm", data={"reauth_password": PASSWORD}).status_code == 302
+    return logged_in
+
+
+def test_revoke(confirmed, user):
+    logged_in = confirmed
     token, secret = tokens.issue(user.id, "Old laptop")
     keep, keep_secret = tokens.issue(user.id, "Keep")
     assert check(logged_in, secret).status_code == 200
@@ -112,19 +122,20 @@ def test_revoke(logged_in, user):
 
 
 @pytest.mark.parametrize("token_id", ["999999", "0"])
-def test_revoke_unknown_token(logged_in, user, token_id):
-    response = logged_in.post(f"/link_api/{token_id}/revoke", follow_redirects=True)
+def test_revoke_unknown_token(confirmed, user, token_id):
+    response = confirmed.post(f"/link_api/{token_id}/revoke", follow_redirects=True)
     assert "That token does not exist or was already revoked." in text(response)
 
 
-def test_revoke_twice(logged_in, user):
+def test_revoke_twice(confirmed, user):
     token, _secret = tokens.issue(user.id, "Once")
-    logged_in.post(f"/link_api/{token.id}/revoke")
-    response = logged_in.post(f"/link_api/{token.id}/revoke", follow_redirects=True)
+    confirmed.post(f"/link_api/{token.id}/revoke")
+    response = confirmed.post(f"/link_api/{token.id}/revoke", follow_redirects=True)
     assert "That token does not exist or was already revoked." in text(response)
 
 
-def test_other_users_tokens_are_neither_listed_nor_revocable(logged_in, user, other_user):
+def test_other_users_tokens_are_neither_listed_nor_revocable(confirmed, user, other_user):
+    logged_in = confirmed
     bobs, bobs_secret = tokens.issue(other_user.id, "Bob's bot")
     html = text(logged_in.get("/link_api/"))
     assert "Bob&#39;s bot" not in html and "Bob's bot" not in html
