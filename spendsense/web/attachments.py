@@ -124,7 +124,7 @@ def attachment_file(token):
     response = send_file(download.path, mimetype=download.content_type, as_attachment=not download.inline,
                          download_name=download.download_name, conditional=True, etag=link.digest)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'"
     # The link expires, and its content never changes: cache it in this browser only.
     response.headers["Cache-Control"] = f"private, max-age={current_app.config['ATTACHMENT_URL_MAX_AGE']}"
     return response
