@@ -7,9 +7,10 @@ Transfers are exported once per account (both legs), so each account's rows add 
 
 import dataclasses
 
-from flask import Response, render_template, request, stream_with_context
+from flask import render_template, request
 from flask_login import login_required
 
+from spendsense import streaming
 from spendsense.services import periods
 from spendsense.services.io import exports
 from spendsense.services.ledger import queries
@@ -30,8 +31,8 @@ def export_page():
         where = queries.filtered(ledger_id, flt).whereclause
         chunks = exports.stream(fmt, exports.rows_for(fmt, ledger_id, where))
         name = f"spendsense-{period.key}.{fmt}"
-        return Response(stream_with_context(chunks), content_type=exports.MEDIA_TYPES[fmt],
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return streaming.streamed(chunks, content_type=exports.MEDIA_TYPES[fmt],
+                                  headers={"Content-Disposition": f'attachment; filename="{name}"'})
     args = {key: value for key, value in request.args.items() if key in FILTER_ARGS and value}
     return render_template(
         "export.html", period=period, flt=flt, notes=notes, args=args, formats=exports.FORMATS,

@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
-from flask import Response, g, jsonify, render_template, stream_with_context
+from flask import g, jsonify, render_template
 from sqlalchemy import and_
 
+from spendsense import streaming
 from spendsense.api.params import merged
 from spendsense.api.xpenser import auth, bp, commands, serializers
 from spendsense.models import Transaction
@@ -147,4 +148,4 @@ def list_expenses():
             where = and_(where, Transaction.updated_at <= cursor)
     chunks = exports.stream(fmt, exports.rows_for(fmt, ledger_id, where, order), csv_header=serializers.CSV_HEADER,
                             csv_record=serializers.csv_row, json_record=serializers.json_item(g.user.id))
-    return Response(stream_with_context(chunks), headers=headers, content_type=exports.MEDIA_TYPES[fmt])
+    return streaming.streamed(chunks, headers=headers, content_type=exports.MEDIA_TYPES[fmt])

@@ -5,7 +5,9 @@ tuples, never as ORM objects, and each batch is written out before the next is r
 the query follows an index in its own order (date, or account then date for QIF), so
 the database never sorts the whole ledger either: memory stays flat however many rows
 a ledger has. Labels (and, for QIF, the other account of a transfer) are read once per
-batch.
+batch. ``rows_for`` reads on a connection of its own (services/snapshot.py), as the
+body is written after the request's session is gone; each format's first chunk holds
+the first batch, so running a stream to its first chunk runs its queries.
 
 CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
 carriage return) get a leading apostrophe; numbers written by us stay numbers.
@@ -42,6 +44,7 @@ from sqlalchemy.orm import aliased
 from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import Account, Category, Label, Report, Transaction, transaction_labels
+from spendsense.services import snapshot
 
 BATCH = 5000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -51,7 +54,6 @@ QIF_TYPES = {"cash": AccountType.CASH, "credits": AccountType.CREDIT_CARD, "bank
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
                "qif": "application/qif; charset=utf-8"}
 FORMATS = tuple(MEDIA_TYPES)
-
 
 
 def _as_stored(column):
@@ -81,35 +83,38 @@ HEADER = ("id", "date", "account", "category", "payee", "description", "amount",
           "status", "transfer", "external_id", "created", "modified", "deleted")
 
 
-def batches(where, order_by, *, size=BATCH):
+def batches(where, order_by, *, size=BATCH, connection=None):
     """Yield (rows, {transaction id: ((label id, name), ...)}) for the transactions
-    matching ``where``, which must already scope them to one ledger."""
+    matching ``where``, which must already scope them to one ledger; read on
+    ``connection`` (by default the request session's)."""
+    connection = connection or db.session.connection()
     query = (select(*COLUMNS).join(Account, Account.id == Transaction.account_id)
              .outerjoin(Category, Category.id == Transaction.category_id)
              .outerjoin(Report, Report.id == Transaction.report_id)
              .where(where).order_by(*order_by))
     # Core, not ORM, execution: plain rows, without the ORM's per-row loading machinery;
     # and named tuples, whose fields read ten times faster than a Row's attributes.
-    result = db.session.connection().execution_options(yield_per=size).execute(query)
+    # yield_per on this statement only: the label queries read their rows at once.
+    result = connection.execute(query, execution_options={"yield_per": size})
     for rows in result.partitions():
         records = list(map(_make_row, rows))
-        yield records, _labels([record.id for record in records])
+        yield records, _labels(connection, [record.id for record in records])
 
 
-def _one_of(column, ids):
+def one_of(column, ids, connection):
     """``column IN ids`` with the ids as one parameter (a JSON array on SQLite, an array on
     PostgreSQL): rendering thousands of separate parameters costs more than the query."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         return column == any_(literal(ids, ARRAY(BigInteger)))
     return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
 
 
-def _labels(ids):
+def _labels(connection, ids):
     found = {}
-    for txn_id, label_id, name in db.session.execute(
+    for txn_id, label_id, name in connection.execute(
             select(transaction_labels.c.transaction_id, Label.id, Label.name)
             .join(Label, Label.id == transaction_labels.c.label_id)
-            .where(_one_of(transaction_labels.c.transaction_id, ids)).order_by(Label.name)):
+            .where(one_of(transaction_labels.c.transaction_id, ids, connection)).order_by(Label.name)):
         found.setdefault(txn_id, []).append((label_id, name))
     return found
 
@@ -159,29 +164,31 @@ def safe(text):
 
 
 def csv_stream(header, batches_, record):
-    """CSV text in chunks: a header row, then ``record(row, labels)`` per row."""
+    """CSV text in chunks: a header row (in the first chunk, with the first batch), then
+    ``record(row, labels)`` per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    yield buffer.getvalue()
     for rows, labels in batches_:
+        writer.writerows(record(row, labels.get(row.id, ())) for row in rows)
+        yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(record(row, labels.get(row.id, ())) for row in rows)
+    if buffer.tell():  # no rows at all: the header alone
         yield buffer.getvalue()
 
 
 def json_stream(batches_, record):
-    """A JSON array in chunks, one ``record(row, labels)`` object per row."""
-    yield "["
-    first = True
+    """A JSON array in chunks, one ``record(row, labels)`` object per row; the opening
+    bracket comes with the first batch."""
+    before = "["
     for rows, labels in batches_:
         if not rows:
             continue
-        chunk = ", ".join(json.dumps(record(row, labels.get(row.id, ())), ensure_ascii=False) for row in rows)
-        yield chunk if first else ", " + chunk
-        first = False
-    yield "]"
+        yield before + ", ".join(json.dumps(record(row, labels.get(row.id, ())), ensure_ascii=False)
+                                 for row in rows)
+        before = ", "
+    yield "[]" if before == "[" else "]"
 
 
 def spendsense_csv_record(row, labels):
@@ -227,22 +234,21 @@ def _qif_category(name):
     return QifCategory(name=name.replace(":", "-").replace("/", "-"))
 
 
-def _partners(rows):
+def _partners(connection, rows):
     """{transaction id: name of the account holding the other leg} for the batch's transfers."""
     wanted = {row.transfer_id: row.id for row in rows if row.transfer_id}
     if not wanted:
         return {}
     other, account = aliased(Transaction), aliased(Account)
-    found = db.session.execute(select(other.id, account.name).join(account, account.id == other.account_id)
+    found = connection.execute(select(other.id, account.name).join(account, account.id == other.account_id)
                                .where(other.id.in_(wanted)))
     return {wanted[other_id]: name for other_id, name in found}
 
 
 def qif_stream(batches_):
-    """QIF text in chunks; the rows must come ordered by account."""
+    """QIF text in chunks, from ``account_batches``' (rows, partners)."""
     account_id = None
-    for rows, _ in batches_:
-        partners = _partners(rows)
+    for rows, partners in batches_:
         parts = []
         for row in rows:
             if row.deleted_at is not None:
@@ -278,19 +284,26 @@ def stream(fmt, batches_, *, csv_header=HEADER, csv_record=spendsense_csv_record
 DATE_ORDER = (Transaction.occurred_at, Transaction.id)
 
 
-def account_batches(ledger_id, where, *, size=BATCH):
-    """Batches account by account, each by date, as QIF groups them. One query per account
-    reads the (account, date) index in order; one ORDER BY account over the ledger would
-    make the database sort every row first, in memory that grows with the ledger."""
+def account_batches(ledger_id, where, *, size=BATCH, connection=None):
+    """(rows, {transaction id: other leg's account name}) account by account, each by
+    date, as QIF groups them. One query per account reads the (account, date) index in
+    order; one ORDER BY account over the ledger would make the database sort every row
+    first, in memory that grows with the ledger."""
+    connection = connection or db.session.connection()
     # Deleted accounts too (not scope.owned): a delta-sync ``where`` asks for their tombstones.
-    account_ids = db.session.scalars(
+    account_ids = connection.scalars(
         select(Account.id).where(Account.ledger_id == ledger_id).order_by(Account.id)).all()
     for account_id in account_ids:
-        yield from batches(and_(where, Transaction.account_id == account_id), DATE_ORDER, size=size)
+        for rows, _labels in batches(and_(where, Transaction.account_id == account_id), DATE_ORDER, size=size,
+                                     connection=connection):
+            yield rows, _partners(connection, rows)
 
 
 def rows_for(fmt, ledger_id, where, order_by=DATE_ORDER):
-    """The batches an export in ``fmt`` reads: by ``order_by``, or per account for QIF."""
-    if fmt == "qif":
-        return account_batches(ledger_id, where)
-    return batches(where, order_by)
+    """The batches an export in ``fmt`` reads (by ``order_by``, or per account for QIF),
+    on a connection of the stream's own, closed with the generator."""
+    with snapshot.reading() as connection:
+        if fmt == "qif":
+            yield from account_batches(ledger_id, where, connection=connection)
+        else:
+            yield from batches(where, order_by, connection=connection)
