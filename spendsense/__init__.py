@@ -91,6 +91,10 @@ def create_app(config=None):
     csrf.init_app(app)
     limiter.init_app(app)
 
+    from spendsense import throttle
+
+    throttle.init_app(app)
+
     from spendsense.db_setup import configure_engine
 
     with app.app_context():

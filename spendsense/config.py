@@ -52,8 +52,21 @@ class Config:
     RATELIMIT_ENABLED = _bool("SPENDSENSE_RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = _env("SPENDSENSE_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Failed logins per client address; successful ones are not counted.
-    LOGIN_RATE_LIMIT = _env("SPENDSENSE_LOGIN_RATE_LIMIT", "10 per minute")
+    # Wrong credentials (throttle.py), counted per account (a user, a project) and per
+    # client address; right ones and requests without credentials are never counted.
+    RATELIMIT_ACCOUNT = _env("SPENDSENSE_RATELIMIT_ACCOUNT", "5 per minute; 20 per hour")
+    RATELIMIT_ADDRESS = _env("SPENDSENSE_RATELIMIT_ADDRESS", "50 per minute")
+    # Accounts and projects created per client address.
+    RATELIMIT_SIGNUP = _env("SPENDSENSE_RATELIMIT_SIGNUP", "10 per hour")
+    # How long a browser that logged in stays a "known device" of that account (throttle.py).
+    KNOWN_DEVICE_DAYS = int(_env("SPENDSENSE_KNOWN_DEVICE_DAYS", "180"))
+    # Verified HTTP Basic credentials are remembered this long (services/auth/credential_cache.py),
+    # at most CREDENTIAL_CACHE_SIZE of them per process, or in Redis when the URI says so
+    # (by default wherever the rate limits are kept, when that is Redis).
+    CREDENTIAL_CACHE_SECONDS = int(_env("SPENDSENSE_CREDENTIAL_CACHE_SECONDS", "300"))
+    CREDENTIAL_CACHE_SIZE = 10000
+    CREDENTIAL_CACHE_URI = _env("SPENDSENSE_CREDENTIAL_CACHE_URI",
+                                RATELIMIT_STORAGE_URI if RATELIMIT_STORAGE_URI.startswith("redis") else "memory://")
 
     # How often an API token's "last used" column may be written.
     TOKEN_TOUCH_SECONDS = 60
@@ -114,6 +127,7 @@ class ProductionConfig(Config):
 CONFIGS = {
     "development": DevelopmentConfig,
     "testing": TestingConfig,
+    CREDENTIAL_CACHE_URI = "memory://"
     "production": ProductionConfig,
 }
 

@@ -50,8 +50,9 @@ def register_throttled(bp, error, message, retry):
     breached limit says when it lets the caller in again, built by ``error(message,
     status, errors)`` so that each dialect keeps its own body."""
 
-    def throttled(_exc):
-        wait = seconds_until_retry()
+    def throttled(exc):
+        # throttle.Throttled says when itself; Flask-Limiter's own limits through current_limit.
+        wait = exc.retry_after if isinstance(getattr(exc, "retry_after", None), int) else seconds_until_retry()
         return error(message if wait is None else f"{message} {retry.format(seconds=wait)}", 429, None)
 
     bp.register_error_handler(429, throttled)

@@ -3,7 +3,7 @@
 from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from spendsense.extensions import limiter
+from spendsense import throttle
 from spendsense.services.auth import users
 from spendsense.services.errors import AuthenticationFailed, Invalid
 from spendsense.web import bp
@@ -14,6 +14,7 @@ from spendsense.web.helpers import apply_errors, render_form, safe_next
 def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
+@throttle.signup_limit("accounts")
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
@@ -46,7 +47,7 @@ def check_username():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 401)
+@throttle.credential_limits(throttle.form_user("username"), failed_when=lambda response: response.status_code == 401)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))

@@ -115,7 +115,7 @@ def test_public_routes_need_no_credentials(client):
 
 
 def test_failed_private_code_attempts_are_rate_limited(database_url, app):
-    limited = make_app(database_url, RATELIMIT_ENABLED=True, PROJECT_AUTH_RATE_LIMIT="3 per minute")
+    limited = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_ACCOUNT="3 per minute")
     with limited.app_context():
         limiter.reset()
         client = limited.test_client()
@@ -128,9 +128,12 @@ def test_failed_private_code_attempts_are_rate_limited(database_url, app):
         blocked = client.get("/api/projects/raclette", headers=basic("raclette", "nope"))
         assert blocked.status_code == 429
         assert "Too many failed authentication attempts." in body(blocked)["message"]
-        # Another address is not affected.
+        assert 0 < int(blocked.headers["Retry-After"]) <= 60
+        # The limit is the project's: from any address, even with the right code (and a
+        # token is an attempt at the project too).
         other = client.get("/api/projects/raclette", headers=good, environ_base={"REMOTE_ADDR": "10.0.0.9"})
-        assert other.status_code == 200
+        assert other.status_code == 429
+        assert client.get("/api/projects/raclette", headers={"Authorization": "Bearer x"}).status_code == 429
         limiter.reset()
         db.session.remove()
         db.engine.dispose()

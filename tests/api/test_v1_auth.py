@@ -135,7 +135,7 @@ def test_obtain_is_post_only(client, user):
 def limited_client(database_url, auth):
     """A client of an app that limits failed logins to 3 a minute. alice and her key
     (``auth``) are made first, in the test app's context, never in this one's."""
-    limited = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    limited = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_ACCOUNT="3 per minute")
     limiter.reset()
     with limited.app_context():
         yield limited.test_client()
@@ -160,8 +160,9 @@ def test_failed_logins_are_throttled_and_successes_do_not_count(limited_client):
                          throttled.get_json()["detail"])
     assert match and int(match[1]) <= 60
     assert 0 < int(throttled.headers["Retry-After"]) <= 60
-    # Once the budget is spent, even the right password waits.
+    # Once the account's budget is spent, even its right password waits, by username or email.
     assert obtain(limited_client, json=right).status_code == 429
+    assert obtain(limited_client, json={"username": "ALICE@example.com", "password": PASSWORD}).status_code == 429
 
 
 def test_rate_limit_leaves_other_endpoints_alone(limited_client, auth):

@@ -75,8 +75,8 @@ def test_an_api_token_or_a_browser_session_is_not_enough(client, user, main):
 
 @pytest.fixture
 def limited(database_url, user, main):
-    """A client of an app that allows 3 failed logins a minute."""
-    app = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    """A client of an app that allows 3 failed logins a minute per account."""
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_ACCOUNT="3 per minute")
     limiter.reset()
     with app.app_context():
         yield app.test_client()
@@ -93,6 +93,10 @@ def test_failed_logins_are_throttled_across_routes_and_successes_do_not_count(li
     for _ in range(5):
         assert limited.get("/api/expenses/", headers=right).status_code == 200
     error(limited.get("/api/simple/", headers=wrong), 401)
-    throttled = error(limited.get("/api/expenses/", headers=wrong), 429, "Too many failed logins")
-    assert "seconds" in throttled["error"]
+    throttled = limited.get("/api/expenses/", headers=wrong)
+    assert "seconds" in error(throttled, 429, "Too many failed logins")["error"]
+    assert 0 < int(throttled.headers["Retry-After"]) <= 60
+    # The account waits, even with its right password (throttle.py: only a browser that
+    # logged in before has a budget of its own); the email is the same account.
     error(limited.get("/api/expenses/", headers=right), 429)
+    error(limited.get("/api/expenses/", headers=basic("ALICE@example.com")), 429)

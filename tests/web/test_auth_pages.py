@@ -305,11 +305,11 @@ def test_change_password_mismatch(logged_in, app):
 
 @pytest.fixture
 def limited_browser(database_url, user):
-    """A browser on an app that allows 3 failed logins a minute (successes are free)."""
+    """A browser on an app that allows 3 failed logins a minute per account (successes are free)."""
     from spendsense.extensions import limiter
     from tests.conftest import make_app
 
-    limited = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    limited = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_ACCOUNT="3 per minute")
     limiter.reset()
     yield limited.test_client()
     with limited.app_context():
@@ -332,3 +332,6 @@ def test_failed_logins_are_throttled(limited_browser):
     assert "Please wait a minute and try again." in html
     assert login(limited_browser, "alice", PASSWORD).status_code == 429
     assert limited_browser.get("/login").status_code == 200  # only POSTs count
+    # A browser that logged in is a known device, with a budget of its own (throttle.py):
+    # without its cookie this is the guesser's browser again.
+    limited_browser.delete_cookie("spendsense_device")

@@ -468,7 +468,7 @@ def test_failed_project_logins_are_rate_limited(database_url, app, client, flat)
     from spendsense.extensions import limiter
     from tests.conftest import make_app
 
-    limited = make_app(database_url, RATELIMIT_ENABLED=True, PROJECT_AUTH_RATE_LIMIT="2 per minute")
+    limited = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_ACCOUNT="2 per minute")
     with limited.app_context():
         limiter.reset()
         browser = limited.test_client()

@@ -6,8 +6,11 @@ Answers are written as flask-restful wrote them for ihatemoney: ``json.dumps(obj
 the body (a bare id ``1``, a string ``"OK"``, a dict of field errors). Every route but
 creating a project and listing currencies needs the project's id and private code
 (HTTP Basic) or a project token (any scheme word); authentication runs before any
-validation or lookup, and failed attempts count against a per-address rate limit.
-CORS: every /api/ URL answers any origin, and a preflight OPTIONS needs no credentials.
+validation or lookup; wrong credentials count against the project's and the address's
+limits (throttle.py), a request without any is a plain 401, and a verified private code
+is remembered for a few minutes (credential_cache.py). Creating projects is limited per
+address. CORS as ihatemoney has it: its URLs (and only those; not Xpenser's, which share
+/api/) answer any origin, and a preflight OPTIONS needs no credentials.
 """
 
 import json
@@ -17,9 +20,9 @@ from flask import Blueprint, current_app, g, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, Unauthorized
 
+from spendsense import throttle
 from spendsense.api.errors import register_throttled
 from spendsense.api.params import BadBody
-from spendsense.extensions import limiter
 from spendsense.services.bills import amounts as bill_amounts
 from spendsense.services.bills import projects as shared_bills
 from spendsense.services.errors import Forbidden, Invalid, NotFound
@@ -35,7 +38,7 @@ UNPARSED = {"amount": set(bill_amounts.UNPARSEABLE_MESSAGES), "date": None}
 
 @bp.record_once
 def _cors(state):
-    CORS(state.app, resources={r"/api/*": {"origins": "*"}})
+    CORS(state.app, resources={r"/api/(projects|currencies)(/.*)?$": {"origins": "*"}})
 
 
 def respond(obj, status=200):
@@ -43,31 +46,35 @@ def respond(obj, status=200):
     return response
 
 
-def _auth_limit():
-    config = current_app.config
-    return config.get("PROJECT_AUTH_RATE_LIMIT") or config["LOGIN_RATE_LIMIT"]
-
-
-# Only answers 401 count, per client address, across every authenticated route.
-_auth_attempts = limiter.shared_limit(_auth_limit, scope="ihatemoney-auth",
-                                      deduct_when=lambda response: response.status_code == 401)
+creation_limit = throttle.signup_limit("projects")
 
 
 def _credentials_project(project_id):
-    """ihatemoney's need_auth: Basic whose user name is the project id, else a token."""
+    """ihatemoney's need_auth: Basic whose user name is the project id, else a token.
+    ``g.project_by_token`` tells the views which: a token is a guest's (views.py).
+    Any credential is an attempt at the project of the URL: checked against its limits
+    before it is verified, counted when wrong (throttle.py). No Authorization at all is
+    a plain 401, not counted."""
+    header = request.headers.get("Authorization", "")
+    if not header.strip():
+        return None
+    throttle.check(throttle.project_account(project_id))
     auth = request.authorization
     if auth is not None and auth.type == "basic" and (auth.username or "").lower() == project_id.lower():
-        return shared_bills.authenticate(project_id, auth.password)
-    parts = request.headers.get("Authorization", "").split(" ")
-    if len(parts) < 2 or not parts[1]:
-        return None
-    return shared_bills.project_for_token(project_id, parts[1])
+        g.project_by_token = False
+        project = shared_bills.authenticate(project_id, auth.password)
+    else:
+        parts = header.split(" ")
+        g.project_by_token = True
+        project = shared_bills.project_for_token(project_id, parts[1]) if len(parts) >= 2 and parts[1] else None
+    if project is None:
+        throttle.failed()
+    return project
 
 
 def guarded(view):
-    """Authenticate the project first, before the view reads input or looks anything up.
-    Inside the rate limit's wrapper, so that its 401s are what the limit counts (a
-    preflight OPTIONS never reaches a view: Flask answers it, flask-cors adds headers)."""
+    """Authenticate the project first, before the view reads input or looks anything up
+    (a preflight OPTIONS never reaches a view: Flask answers it, flask-cors adds headers)."""
 
     @wraps(view)
     def authenticated(project_id, **kwargs):
@@ -77,7 +84,7 @@ def guarded(view):
         g.project = project
         return view(project_id, **kwargs)
 
-    return _auth_attempts(authenticated)
+    return authenticated
 
 
 def field_errors(errors):

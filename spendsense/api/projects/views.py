@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from spendsense.api import pagination
 from spendsense.api.params import json_body
-from spendsense.api.projects import bp, guarded, respond, serializers
+from spendsense.api.projects import bp, creation_limit, guarded, respond, serializers
 from spendsense.services import validation
 from spendsense.services.audit import Actor
 from spendsense.services.bills import bills as project_bills
@@ -57,6 +57,7 @@ def create_project():
     project = shared_bills.create_project(
         name=data.get("name"), project_id=data.get("id"), password=data.get("password"),
         contact_email=data.get("contact_email"), default_currency=data.get("default_currency") or None,
+@creation_limit
         actor=actor())
     return respond(project.id, 201)
 

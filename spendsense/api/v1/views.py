@@ -5,11 +5,10 @@ from datetime import timedelta
 
 from flask import current_app, g, jsonify
 
-from spendsense import money
+from spendsense import money, throttle
 from spendsense.api import pagination
 from spendsense.api.params import merged
 from spendsense.api.v1 import bp, error, serializers
-from spendsense.extensions import limiter
 from spendsense.services import validation
 from spendsense.services.auth import tokens, users
 from spendsense.services.errors import AuthenticationFailed, Invalid
@@ -22,26 +21,28 @@ TYPE_ERROR = 'The type parameter must be either "spent" or "earn"!'
 DATE_ERROR = "Invalid date format. Use ISO 8601 (e.g., 2024-06-01T00:00:00)"
 AMOUNT_FORMAT_ERROR = "Invalid amount format. Must be a number."
 TOKEN_NAME = "Obtained through /api/v1/token/"
+TWO_FACTOR = "Two-factor login is on for this account: create an API key on the API keys page."
 # The categories filter ``user`` documents these two words (any case); "1" or "yes" is refused.
 USER_FILTER_WORDS = ("true", "false")
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/token/", methods=["POST"])
-@limiter.limit(_login_limit, deduct_when=lambda response: response.status_code == 400)
 def obtain_token():
     data = merged()
     missing = {field: ["This field is required."] for field in ("username", "password")
                if not str(data.get(field) or "").strip()}
     if missing:
-        return jsonify(missing), 400
+        return jsonify(missing), 400  # no credentials: not counted
+    throttle.check(throttle.user_account(data.get("username")))
     try:
         user = users.authenticate(data.get("username"), data.get("password"))
     except AuthenticationFailed as exc:
+        throttle.failed()
         return jsonify({"non_field_errors": [exc.message]}), 400
+    if user.totp_enabled_at is not None:
+        # A key obtained with the password alone would open the account without its
+        # second factor: such a user makes keys on the API keys page, after logging in.
+        return jsonify({"non_field_errors": [TWO_FACTOR]}), 400
     _token, secret = tokens.issue(user.id, TOKEN_NAME)
     return jsonify({"token": secret})
 

@@ -1,23 +1,38 @@
 """Xpenser (`/api/simple`, `/api/expense`, `/api/expenses`): quick entry and export for
 Xpenser-style scripts and sync tools (COMPAT.md §3).
 
-Callers authenticate with HTTP Basic, their email or username and their password;
-failed attempts count against a per-address limit. Answers are
+Callers authenticate with HTTP Basic, their email or username and their password, or
+an API key as the password (the only way in when two-factor login is on); wrong
+credentials count against the account's and the address's limits (throttle.py), and a
+verified password is remembered for a few minutes (credential_cache.py). No request a
+browser sends from another site is answered, and no CORS header lets one read an answer:
+a cross-site page must never use credentials the browser keeps for this one. Answers are
 {"status": <HTTP status>, "data": ...}; errors are {"status": ..., "error": "..."}
 (with "errors": {field: message} for bad input), always with the same HTTP status.
 """
 
-from flask import Blueprint, current_app, g, jsonify
+from urllib.parse import urlsplit
+
+from flask import Blueprint, g, jsonify, request
 from flask_httpauth import HTTPBasicAuth
 
+from spendsense import throttle
 from spendsense.api.errors import register_error_handlers, register_throttled
-from spendsense.extensions import limiter
-from spendsense.services.auth import users
+from spendsense.extensions import db
+from spendsense.models import User
+from spendsense.services.auth import credential_cache, tokens
 from spendsense.services.errors import AuthenticationFailed
 
 bp = Blueprint("xpenser", __name__)
 auth = HTTPBasicAuth(realm="SpendSense")
 AUTH_REQUIRED = "Authentication required: use HTTP Basic with your email or username and password."
+TWO_FACTOR = ("Two-factor login is on for this account: use an API key (from the API keys page) "
+              "as the HTTP Basic password.")
+CROSS_SITE = "Cross-site requests are refused: call this API from a script, not from another site's page."
+# Fetch metadata a browser sends: only a page of this very origin, or the user typing or
+# bookmarking the URL, may use credentials it holds for it. "same-site" is a sibling
+# host (another tenant's subdomain, say): refused too.
+SAFE_FETCH_SITES = {"same-origin", "none"}
 
 
 def error(message, status, errors=None):
@@ -29,30 +44,62 @@ def error(message, status, errors=None):
     return response
 
 
+def _foreign(url):
+    """True when ``url`` (an Origin or Referer) is not this host; "null" is foreign."""
+    try:
+        host = urlsplit(url).netloc
+    except ValueError:
+        return True
+    return host.lower() != request.host.lower()
+
+
+@bp.before_request
+def _refuse_cross_site():
+    """Scripts send none of these headers; a browser sends Sec-Fetch-Site (recent ones)
+    or at least Origin/Referer on a request another site's page made."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        cross = site.strip().lower() not in SAFE_FETCH_SITES
+    else:
+        cross = any(_foreign(request.headers[name]) for name in ("Origin", "Referer") if name in request.headers)
+    return error(CROSS_SITE, 403) if cross else None
+
+
+def _key_holder(login, password):
+    """The user ``login`` names, when ``password`` is one of their API keys."""
+    key_user = tokens.verify(password)
+    if key_user is None:
+        return None
+    user = db.session.get(User, key_user.id)
+    login = login.strip().lower()
+    return user if user is not None and login in (user.username.lower(), user.email) else None
+
+
 @auth.verify_password
 def _verify(login, password):
     if not login:
-        return None
-    try:
-        user = users.authenticate(login, password)
-    except AuthenticationFailed:
-        return None
+        return None  # no credentials: a plain 401, not counted
+    throttle.check(throttle.user_account(login))
+    user = _key_holder(login, password or "")
+    if user is None:
+        try:
+            user = credential_cache.user(login, password)
+        except AuthenticationFailed:
+            throttle.failed()
+            return None
+        if user.totp_enabled_at is not None:
+            # The password is right, so not counted; but alone it is not enough.
+            g.xpenser_refusal = TWO_FACTOR
+            return None
     g.user = user
     return user
 
 
 @auth.error_handler
 def _auth_error(status):
-    return error(AUTH_REQUIRED if status == 401 else "Forbidden", status)
-
-
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-# Only failures are counted, on every route of the dialect together.
-limiter.shared_limit(_login_limit, scope="xpenser-login",
-                     deduct_when=lambda response: response.status_code == 401)(bp)
+    if status == 401:
+        return error(g.pop("xpenser_refusal", AUTH_REQUIRED), 401)
+    return error("Forbidden", status)
 
 
 register_error_handlers(bp, error, "Xpenser")

@@ -10,20 +10,19 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from collections import OrderedDict
-from threading import Lock
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import NO_CURRENCY, Bill, Project
 from spendsense.services import audit, validation
+from spendsense.services.auth import credential_cache, security_log
 from spendsense.services.bills import booking, lookup
 from spendsense.services.errors import Invalid
 from spendsense.services.uow import write_transaction
@@ -35,15 +34,6 @@ RESERVED_IDS = {"dashboard"}
 MAX_CODE_LENGTH = 1024
 TOKEN_SALT = "spendsense-project-token"
 PROJECT_FIELDS = ("name", "contact_email", "default_currency", "history_enabled")
-
-# Checking a private code costs a deliberately slow hash; ihatemoney clients send it
-# with every request. A correct code is remembered (as an HMAC keyed with the app
-# secret, next to the hash it matched) so the next request skips the hash. A changed
-# code changes the hash, which no longer matches the remembered one.
-_VERIFIED_MAX = 1024
-_verified = OrderedDict()
-_verified_lock = Lock()
-
 
 def slugify(value):
     """ihatemoney's project id: accents stripped, lower case, spaces and dashes -> "-"."""
@@ -138,27 +128,13 @@ def create_project(*, name, project_id, password, contact_email, default_currenc
     return project
 
 
-def _fingerprint(project, code):
-    secret = current_app.config["SECRET_KEY"].encode("utf-8")
-    return hmac.new(secret, f"{project.id}\0{project.password_hash}\0{code}".encode(), hashlib.sha256).digest()
-
-
 def check_code(project, code):
     """True when ``code`` is the project's private code."""
     if not isinstance(code, str) or not code or len(code) > MAX_CODE_LENGTH:
         return False
-    fingerprint = _fingerprint(project, code)
-    with _verified_lock:
-        if _verified.get(project.id) == fingerprint:
-            _verified.move_to_end(project.id)
-            return True
-    if not check_password_hash(project.password_hash, code):
-        return False
-    with _verified_lock:
-        _verified[project.id] = fingerprint
-        while len(_verified) > _VERIFIED_MAX:
-            _verified.popitem(last=False)
-    return True
+    # ihatemoney clients send the code with every request: a verified one is remembered
+    # for a few minutes (until the code changes), so the slow hash is paid once.
+    return credential_cache.project_code(project, code)
 
 
 def authenticate(project_id, code):
@@ -260,8 +236,6 @@ def delete_project(project_id, *, actor=None):
         booking.forget_project(project)
         session.execute(delete(Project).where(Project.id == project.id))
         session.expunge(project)
-    with _verified_lock:
-        _verified.pop(project.id, None)
 
 
 def set_history(project_id, enabled, *, actor=None):

@@ -4,11 +4,11 @@ the admin's settings and deletion."""
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from spendsense.extensions import limiter
+from spendsense import throttle
 from spendsense.security_headers import no_store
 from spendsense.services.bills import lookup
 from spendsense.services.bills import projects as shared_bills
@@ -43,6 +43,7 @@ def home():
 
 @bp.route("/projects/new", methods=["GET", "POST"])
 def create():
+@throttle.signup_limit("projects")
     form = ProjectCreateForm(default_currency=(current_user.base_currency if current_user.is_authenticated
                                                else "XXX"))
     form.default_currency.choices = currency_choices()
@@ -63,13 +64,9 @@ def create():
     return render_form("projects/create.html", form)
 
 
-def _login_limit():
-    config = current_app.config
-    return config.get("PROJECT_AUTH_RATE_LIMIT") or config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/projects/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda _response: g.get("project_login_failed", False))
+@throttle.credential_limits(throttle.form_project("id"), failed_when=lambda _response: g.get("project_login_failed", False),
+                            succeeded_when=lambda response: response.status_code == 302)
 def login():
     form = ProjectLoginForm()
     if not form.is_submitted():
