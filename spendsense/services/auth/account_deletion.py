@@ -51,6 +51,5 @@ def delete_account(user_id):
             attachments=session.scalar(select(func.count()).select_from(Attachment)
                                        .where(Attachment.ledger_id.in_(owned))))
         session.execute(delete(User).where(User.id == user_id).execution_options(synchronize_session=False))
-        session.expunge_all()  # every loaded row of theirs is gone
     attachments.discard_files(digests)
     return summary
