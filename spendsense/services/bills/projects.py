@@ -33,6 +33,7 @@ INVALID_CODE = "Invalid private code."
 RESERVED_IDS = {"dashboard"}
 MAX_CODE_LENGTH = 1024
 TOKEN_SALT = "spendsense-project-token"
+GRANT_SALT = "spendsense-project-grant"
 PROJECT_FIELDS = ("name", "contact_email", "default_currency", "history_enabled")
 
 def slugify(value):
@@ -145,6 +146,17 @@ def authenticate(project_id, code):
     return project
 
 
+def grant_stamp(project):
+    """A short fingerprint of the project's identity, which a browser's grant carries:
+    its row (id and creation time) and its private code's hash. Changing the code
+    changes the hash; a project deleted and created again under the same id has another
+    creation time and another hash (the hash's salt is random, even for the same code).
+    Either way, grants stamped before no longer match and open nothing."""
+    secret = current_app.config["SECRET_KEY"].encode("utf-8")
+    identity = f"{GRANT_SALT}\0{project.id}\0{project.created_at.isoformat()}\0{project.password_hash}"
+    return hmac.new(secret, identity.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def _serializer(project):
     # The salt follows the private code's hash: changing the code kills every token.
     salt = f"{TOKEN_SALT}:{hashlib.sha256(project.password_hash.encode()).hexdigest()}"
@@ -173,9 +185,11 @@ def snapshot(project):
 
 
 def update_project(project_id, *, current_password, name=None, contact_email=None, password=None,
-                   default_currency=None, history_enabled=None, actor=None):
+                   default_currency=None, history_enabled=None, actor=None, address=None, user_agent=None):
     """Change settings; the current private code is required, whoever asks. Fields left
-    None stay as they are, and an empty new ``password`` keeps the code."""
+    None stay as they are, and an empty new ``password`` keeps the code. A new code is
+    also written to the security log of the SpendSense user who set it, if any (with
+    the client's ``address`` and ``user_agent``)."""
     with write_transaction():
         project = lookup.get_project(project_id, for_update=True)
         if not isinstance(current_password, str) or not current_password:
@@ -206,6 +220,9 @@ def update_project(project_id, *, current_password, name=None, contact_email=Non
         changes = audit.diff(before, snapshot(project))
         if password:
             changes["password"] = ["", "changed"]
+            if actor is not None and actor.user_id is not None:
+                security_log.record(actor.user_id, "project_code_changed", detail=f"{project.name} ({project.id})",
+                                    address=address, user_agent=user_agent)
         # A project that just turned its history off records that one last change.
         if changes and (project.history_enabled or before["history_enabled"]):
             project.history_enabled, keep = True, project.history_enabled

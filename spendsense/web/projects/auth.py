@@ -13,6 +13,7 @@ from spendsense.security_headers import no_store
 from spendsense.services.bills import lookup
 from spendsense.services.bills import projects as shared_bills
 from spendsense.services.errors import Invalid
+from spendsense.web.account import client_info
 from spendsense.web.forms import ConfirmForm
 from spendsense.web.helpers import apply_errors, render_form, safe_next
 from spendsense.web.projects import bp
@@ -42,8 +43,8 @@ def home():
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
-def create():
 @throttle.signup_limit("projects")
+def create():
     form = ProjectCreateForm(default_currency=(current_user.base_currency if current_user.is_authenticated
                                                else "XXX"))
     form.default_currency.choices = currency_choices()
@@ -58,7 +59,7 @@ def create():
         except Invalid as exc:
             apply_errors(form, exc)
         else:
-            remember(project.id, ADMIN)
+            remember(project, ADMIN)
             flash(f"Project “{project.name}” created. Add the people who share it.", "success")
             return redirect(url_for("web.projects.members", project_id=project.id))
     return render_form("projects/create.html", form)
@@ -78,7 +79,7 @@ def login():
             g.project_login_failed = True
             form.form_errors.append(BAD_LOGIN)
         else:
-            remember(project.id, ADMIN)
+            remember(project, ADMIN)
             flash(f"You are in “{project.name}”.", "success")
             wanted = form.next.data
             # Only a path on this site; anything else lands on the project's bills.
@@ -96,7 +97,7 @@ def join(project_id, token):
     if project is None:
         flash("This invitation link is not valid any more: ask for a new one.", "error")
         return redirect(url_for("web.projects.login", id=project_id))
-    remember(project.id, GUEST)
+    remember(project, GUEST)
     flash(f"You joined “{project.name}”.", "success")
     return redirect(url_for("web.projects.bills", project_id=project.id))
 
@@ -131,14 +132,17 @@ def settings():
     form.default_currency.choices = currency_choices()
     if form.validate_on_submit():
         try:
-            shared_bills.update_project(
+            updated = shared_bills.update_project(
                 project.id, current_password=form.current_password.data, name=form.name.data,
                 contact_email=form.contact_email.data, password=form.password.data or None,
                 default_currency=form.default_currency.data, history_enabled=form.history_enabled.data,
-                actor=web_actor())
+                actor=web_actor(), **client_info())
         except Invalid as exc:
             apply_errors(form, exc)
         else:
+            # A new code ended every grant to the project; this browser has just proved
+            # the old one and set the new one, so it stays in.
+            remember(updated, ADMIN)
             flash("Settings saved.", "success")
             return redirect(url_for("web.projects.settings"))
     return render_form("projects/settings.html", form, delete_form=ProjectLoginForm(formdata=None))
