@@ -33,6 +33,7 @@ from spendsense.web.helpers import register_template_helpers  # noqa: E402
 register_template_helpers(bp)
 
 from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
+    account,
     accounts,
     attachments,
     auth,

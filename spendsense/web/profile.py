@@ -12,6 +12,7 @@ from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import charts
 from spendsense.services.ledger import totals as reports
 from spendsense.web import bp
+from spendsense.web.account import reauth_required
 from spendsense.web.forms import ConfirmForm, SettingsForm, TokenForm
 from spendsense.web.helpers import apply_errors, current_ledger, render_form
 from spendsense.web.page_data import currency_choices, today, week_start_of_user
@@ -73,6 +74,7 @@ def api_tokens():
 
 @bp.route("/link_api/<int:token_id>/revoke", methods=["POST"])
 @login_required
+@reauth_required
 def revoke_token(token_id):
     if ConfirmForm().validate_on_submit():
         try:
