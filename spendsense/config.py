@@ -7,6 +7,7 @@ key without touching the environment.
 
 import os
 import tempfile
+from datetime import timedelta
 
 DEV_SECRET_KEY = "dev-insecure-secret-change-me"
 
@@ -95,6 +96,20 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Web logins end (services/auth/sessions.py): without "keep me logged in" after
+    # SESSION_IDLE_MINUTES without a request (or when the browser closes), with it after
+    # REMEMBER_IDLE_DAYS without one; either way SESSION_ABSOLUTE_DAYS after the password
+    # was given. Logout, a password change and "log out everywhere" end them all at once.
+    SESSION_IDLE_MINUTES = int(_env("SPENDSENSE_SESSION_IDLE_MINUTES", str(12 * 60)))
+    REMEMBER_IDLE_DAYS = int(_env("SPENDSENSE_REMEMBER_IDLE_DAYS", "14"))
+    SESSION_ABSOLUTE_DAYS = int(_env("SPENDSENSE_SESSION_ABSOLUTE_DAYS", "30"))
+    # Flask-Login's remember cookie: the browser forgets it when the server would refuse
+    # it. Not REMEMBER_COOKIE_REFRESH_EACH_REQUEST, which would give every login a
+    # remember cookie, ticked or not: web/login_flow.py re-issues it (rotated) for the
+    # logins that asked for it.
+    REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_IDLE_DAYS)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     # Add "Server-Timing: app;dur=<ms>" to every response (spendsense/timing.py).
     SERVER_TIMING = _bool("SPENDSENSE_SERVER_TIMING", False)
@@ -120,7 +135,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     REQUIRE_REAL_SECRET = True
-    SESSION_COOKIE_SECURE = _bool("SPENDSENSE_SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = _bool("SPENDSENSE_SECURE_COOKIES", True)
     HSTS_SECONDS = int(_env("SPENDSENSE_HSTS_SECONDS", str(365 * 24 * 3600)))
 
 

@@ -2,9 +2,8 @@
 
 from flask import Blueprint, request
 
-from spendsense.extensions import db, login_manager
-from spendsense.models import User
-from spendsense.services.validation import row_id_or_none
+from spendsense.extensions import login_manager
+from spendsense.services.auth import sessions
 
 bp = Blueprint("web", __name__)
 
@@ -16,9 +15,10 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def _load_user(user_id):
-    user_id = row_id_or_none(user_id)
-    return db.session.get(User, user_id) if user_id is not None else None
+def _load_user(identity):
+    # The session (or remember cookie) holds an identity, not a bare id: the user's
+    # session version and the stamps that end it (services/auth/sessions.py).
+    return sessions.user_for(identity)
 
 
 @bp.app_context_processor
@@ -47,6 +47,7 @@ from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
     folders,
     forecast,
     imports,
+    login_flow,
     plan,
     profile,
     quick,

@@ -1,22 +1,20 @@
 """Register, log in, log out, change password."""
 
-from flask import current_app, flash, jsonify, redirect, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import flash, jsonify, redirect, request, url_for
+from flask_login import current_user, login_required
 
 from spendsense import throttle
 from spendsense.services.auth import users
 from spendsense.services.errors import AuthenticationFailed, Invalid
 from spendsense.web import bp
+from spendsense.web.account import client_info
 from spendsense.web.forms import ConfirmForm, LoginForm, PasswordForm, RegisterForm
 from spendsense.web.helpers import apply_errors, render_form, safe_next
+from spendsense.web.login_flow import complete_login, end_every_session, end_other_sessions
 
-
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-@throttle.signup_limit("accounts")
 
 @bp.route("/register", methods=["GET", "POST"])
+@throttle.signup_limit("accounts")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("web.dashboard"))
@@ -27,9 +25,8 @@ def register():
         except Invalid as exc:
             apply_errors(form, exc)
         else:
-            login_user(user)
             flash(f"Welcome to SpendSense, {user.username}! Start by adding an account.", "success")
-            return redirect(url_for("web.dashboard"))
+            return complete_login(user, remember=False, next_url=None)
     return render_form("auth/register.html", form)
 
 
@@ -57,11 +54,16 @@ def login():
         try:
             user = users.authenticate(form.username.data, form.password.data)
         except AuthenticationFailed:
+            users.record_failed_login(form.username.data, **client_info())
             form.form_errors.append("Wrong username or password.")
             refused = True
         else:
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(form.next.data))
+            remember, next_url = bool(form.remember.data), form.next.data
+            if user.totp_enabled_at is not None:
+                from spendsense.web.two_factor import start_second_step
+
+                return start_second_step(user, remember=remember, next_url=next_url)
+            return complete_login(user, remember=remember, next_url=next_url)
     return render_form("auth/login.html", form, error_status=401 if refused else 422)
 
 
@@ -69,7 +71,9 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
-        logout_user()
+        # Every session of the account ends, not only this browser's (the reason is in
+        # services/auth/sessions.py).
+        end_every_session()
         flash("You have been logged out.", "info")
     return redirect(url_for("web.login"))
 
@@ -80,10 +84,12 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            users.change_password(current_user.id, form.current_password.data, form.new_password.data)
+            user = users.change_password(current_user.id, form.current_password.data, form.new_password.data,
+                                         **client_info())
         except Invalid as exc:
             apply_errors(form, exc)
         else:
-            flash("Your password has been changed.", "success")
+            end_other_sessions(user)
+            flash("Your password has been changed. Every other session of your account has ended.", "success")
             return redirect(url_for("web.profile"))
     return render_form("auth/password.html", form)

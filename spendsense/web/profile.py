@@ -1,23 +1,26 @@
-"""The profile (totals and settings) and the API token page."""
+"""The profile (totals and settings), the API token page and the security log."""
 
-from zoneinfo import available_timezones
+from datetime import UTC
+from zoneinfo import ZoneInfo, available_timezones
 
-from flask import flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from spendsense.security_headers import no_store
 from spendsense.services import periods
-from spendsense.services.auth import tokens, users
+from spendsense.services.auth import security_log, sessions, tokens, users
 from spendsense.services.errors import Invalid, NotFound
 from spendsense.services.ledger import charts
 from spendsense.services.ledger import totals as reports
+from spendsense.services.validation import row_id_or_none
 from spendsense.web import bp
-from spendsense.web.account import reauth_required
+from spendsense.web.account import client_info, reauth_required
 from spendsense.web.forms import ConfirmForm, SettingsForm, TokenForm
 from spendsense.web.helpers import apply_errors, current_ledger, render_form
+from spendsense.web.login_flow import end_other_sessions
 from spendsense.web.page_data import currency_choices, today, week_start_of_user
 
-NEW_TOKEN_KEY = "new_api_token"
+SECURITY_LOG_PAGE = 50
 
 
 def _settings_form():
@@ -49,7 +52,48 @@ def profile():
         for key in ("week", "month", "year")
     ]
     return render_form("profile.html", form, all_time=reports.all_time_totals(ledger_id),
-                       period_totals=period_totals)
+                       period_totals=period_totals, logout_everywhere_form=ConfirmForm(),
+                       session_limits=_session_limits())
+
+
+def _plural(count, unit):
+    return f"{count} {unit}" + ("" if count == 1 else "s")
+
+
+def _session_limits():
+    """The configured session timeouts, in words."""
+    config = current_app.config
+    idle = config["SESSION_IDLE_MINUTES"]
+    return {"idle": _plural(idle // 60, "hour") if idle % 60 == 0 else _plural(idle, "minute"),
+            "remember_idle": _plural(config["REMEMBER_IDLE_DAYS"], "day"),
+            "absolute": _plural(config["SESSION_ABSOLUTE_DAYS"], "day")}
+
+
+@bp.route("/profile/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    if ConfirmForm().validate_on_submit():
+        user = sessions.end_all(current_user.id, "logout_everywhere", **client_info())
+        end_other_sessions(user)
+        flash("Every other session of your account has ended, on every browser and device. "
+              "You are still logged in here.", "success")
+    return redirect(url_for("web.profile"))
+
+
+@bp.route("/profile/security")
+@login_required
+def security_log_page():
+    """The user's security events, newest first, SECURITY_LOG_PAGE at a time."""
+    before = request.args.get("before")
+    before_id = row_id_or_none(before) if before is not None else None
+    if before is not None and before_id is None:
+        abort(404)
+    events = security_log.recent(current_user.id, limit=SECURITY_LOG_PAGE + 1, before_id=before_id)
+    older = events[SECURITY_LOG_PAGE - 1].id if len(events) > SECURITY_LOG_PAGE else None
+    zone = ZoneInfo(current_user.timezone)
+    rows = [(event, event.created_at.replace(tzinfo=UTC).astimezone(zone)) for event in events[:SECURITY_LOG_PAGE]]
+    return render_template("security_log.html", rows=rows, older=older, first_page=before_id is None,
+                           zone=current_user.timezone, label=security_log.label)
 
 
 @bp.route("/link_api/", methods=["GET", "POST"])
@@ -57,17 +101,16 @@ def profile():
 @no_store  # shows a new key once
 def api_tokens():
     form = TokenForm()
+    new_secret = None
     if form.validate_on_submit():
         try:
-            _token, secret = tokens.issue(current_user.id, form.name.data)
+            _token, new_secret = tokens.issue(current_user.id, form.name.data, **client_info())
         except Invalid as exc:
             apply_errors(form, exc)
         else:
-            # Redirect after the POST so a reload cannot create a second token; the
-            # secret rides in the session for exactly one page view.
-            session[NEW_TOKEN_KEY] = secret
-            return redirect(url_for("web.api_tokens"))
-    new_secret = session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
+            # The new key is in this answer only: never in the cookie, never cached
+            # (no_store). The form is emptied, so the page does not invite a second one.
+            form = TokenForm(formdata=None)
     return render_form("tokens.html", form, tokens=tokens.list_for(current_user.id), new_secret=new_secret,
                        revoke_form=ConfirmForm())
 
@@ -78,7 +121,7 @@ def api_tokens():
 def revoke_token(token_id):
     if ConfirmForm().validate_on_submit():
         try:
-            token = tokens.revoke(current_user.id, token_id)
+            token = tokens.revoke(current_user.id, token_id, **client_info())
         except NotFound:
             flash("That token does not exist or was already revoked.", "error")
         else:

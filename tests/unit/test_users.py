@@ -61,11 +61,15 @@ def test_register_with_currency_and_timezone(app):
     ("newuser", "new@example.com", "", None, None, {"password": "Password is required."}),
     ("newuser", "new@example.com", None, None, None, {"password": "Password is required."}),
     ("newuser", "new@example.com", "short", None, None,
-     {"password": "Password must be at least 8 characters."}),
-    ("newuser", "new@example.com", "1234567890", None, None,
+     {"password": "Password must be at least 12 characters."}),
+    ("newuser", "new@example.com", "elevenchars", None, None,
+     {"password": "Password must be at least 12 characters."}),
+    ("newuser", "new@example.com", "123456789012", None, None,
      {"password": "Password must not be only digits."}),
-    ("newuser1", "new@example.com", "NEWUSER1", None, None,
+    ("newuser1newuser1", "new@example.com", "NEWUSER1newuser1", None, None,
      {"password": "Password must differ from the username."}),
+    ("newuser", "new@example.com", "Password1234", None, None,
+     {"password": "This password is one of the most common ones; choose one that is harder to guess."}),
     ("newuser", "new@example.com", "x" * 1025, None, None,
      {"password": "Password must be at most 1024 characters."}),
     ("newuser", "new@example.com", PASSWORD, "XYZ", None,
@@ -139,9 +143,10 @@ def test_change_password(user):
 @pytest.mark.parametrize("current, new, errors", [
     ("wrong password", "a new long secret", {"current_password": "Current password is incorrect."}),
     (None, "a new long secret", {"current_password": "Current password is incorrect."}),
-    (PASSWORD, "short", {"password": "Password must be at least 8 characters."}),
-    (PASSWORD, "ALICE", {"password": "Password must be at least 8 characters."}),
-    (PASSWORD, "99999999", {"password": "Password must not be only digits."}),
+    (PASSWORD, "short", {"password": "Password must be at least 12 characters."}),
+    (PASSWORD, "ALICE", {"password": "Password must be at least 12 characters."}),
+    (PASSWORD, "999999999999", {"password": "Password must not be only digits."}),
+    (PASSWORD, "qwertyuiop12", {"password": "This password is one of the most common ones; choose one that is harder to guess."}),
 ])
 def test_change_password_refused(user, current, new, errors):
     with pytest.raises(Invalid) as caught:

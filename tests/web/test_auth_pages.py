@@ -10,7 +10,7 @@ from spendsense.services.errors import AuthenticationFailed
 from tests.conftest import PASSWORD
 from tests.web.helpers import field_errors, form_errors, fresh, login, text, user_count
 
-NEW = {"username": "carol", "email": "carol@example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"}
+NEW = {"username": "carol", "email": "carol@example.com", "password": "s3cret-pass-42", "confirm": "s3cret-pass-42"}
 
 
 def register(client, **changes):
@@ -62,7 +62,7 @@ def test_register_rule_errors_are_shown_on_their_fields_at_once(client, app):
     html = text(response)
     assert field_errors(html, "username") == ["Username may contain only letters, digits and @ . + - _"]
     assert field_errors(html, "email") == ["Enter a valid email address."]
-    assert field_errors(html, "password") == ["Password must be at least 8 characters."]
+    assert field_errors(html, "password") == ["Password must be at least 12 characters."]
     assert field_errors(html, "confirm") == []
     # what was typed stays in the form, the password does not
     assert 'value="bad name!"' in html
@@ -70,10 +70,18 @@ def test_register_rule_errors_are_shown_on_their_fields_at_once(client, app):
     assert user_count() == 0
 
 
+COMMON = "This password is one of the most common ones; choose one that is harder to guess."
+
+
+# At least 12 characters since issue 13 (it was 8), and not one of the common passwords.
 @pytest.mark.parametrize(("password", "message"), [
-    ("12345678901", "Password must not be only digits."),
-    ("Carol1234", None),
-    ("carol", "Password must be at least 8 characters."),
+    ("123456789012", "Password must not be only digits."),
+    ("Carol-1234-x", None),
+    ("Carol-1234x", "Password must be at least 12 characters."),
+    ("carol", "Password must be at least 12 characters."),
+    ("password1234", COMMON),
+    ("QwertyUiop12", COMMON),
+    (" password1234 ", COMMON),
     ("x" * 1025, "Field cannot be longer than 1024 characters."),
 ])
 def test_register_password_rules(client, app, password, message):
@@ -88,7 +96,7 @@ def test_register_password_rules(client, app, password, message):
 
 
 def test_register_password_equal_to_username_is_refused(client, app):
-    response = register(client, username="carolcarol", password="CAROLcarol", confirm="CAROLcarol")
+    response = register(client, username="carolcarolcarol", password="CAROLcarolCAROL", confirm="CAROLcarolCAROL")
     assert response.status_code == 422
     assert field_errors(text(response), "password") == ["Password must differ from the username."]
     assert user_count() == 0
@@ -274,9 +282,11 @@ def test_change_password_wrong_current(logged_in, app):
 
 
 @pytest.mark.parametrize(("new", "message"), [
-    ("short", "Password must be at least 8 characters."),
-    ("1234567890", "Password must not be only digits."),
-    ("ALICE", "Password must be at least 8 characters."),
+    ("short", "Password must be at least 12 characters."),
+    ("brand new 1", "Password must be at least 12 characters."),
+    ("123456789012", "Password must not be only digits."),
+    ("ALICE", "Password must be at least 12 characters."),
+    ("1q2w3e4r5t6y", COMMON),
 ])
 def test_change_password_rules(logged_in, app, new, message):
     response = change(logged_in, new=new)

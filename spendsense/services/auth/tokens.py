@@ -16,6 +16,7 @@ from spendsense.extensions import db
 from spendsense.models import ApiToken, LedgerMember, User
 from spendsense.models.base import utcnow
 from spendsense.services import validation
+from spendsense.services.auth import security_log
 from spendsense.services.errors import NotFound
 from spendsense.services.uow import write_transaction
 
@@ -27,14 +28,18 @@ def _digest(secret):
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def issue(user_id, name, *, expires_at=None):
-    """Create a token. Returns (ApiToken, secret); the secret is never stored."""
+def issue(user_id, name, *, expires_at=None, address=None, user_agent=None):
+    """Create a token, and log it in the user's security log (with the client's address
+    and browser, when a person asked for it). Returns (ApiToken, secret); the secret is
+    never stored."""
     name = validation.text(name, "name", max_length=100, required=True, label="Token name")
     secret = secrets.token_hex(20)
     with write_transaction() as session:
         token = ApiToken(user_id=user_id, name=name, prefix=secret[:PREFIX_LENGTH],
                          secret_hash=_digest(secret), created_at=utcnow(), expires_at=expires_at)
         session.add(token)
+        security_log.record(user_id, "key_issued", detail=f"{name} ({token.prefix}…)", address=address,
+                            user_agent=user_agent)
     return token, secret
 
 
@@ -49,7 +54,7 @@ def list_for(user_id):
     ).all()
 
 
-def revoke(user_id, token_id):
+def revoke(user_id, token_id, *, address=None, user_agent=None):
     with write_transaction():
         token = db.session.scalars(
             select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id,
@@ -58,6 +63,8 @@ def revoke(user_id, token_id):
         if token is None:
             raise NotFound("Token not found")
         token.revoked_at = utcnow()
+        security_log.record(user_id, "key_revoked", detail=f"{token.name} ({token.prefix}…)", address=address,
+                            user_agent=user_agent)
     return token
 
 

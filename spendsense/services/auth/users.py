@@ -8,25 +8,20 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from spendsense.extensions import db
 from spendsense.models import Ledger, LedgerMember, User
 from spendsense.services import validation
+from spendsense.services.auth import passwords, security_log
 from spendsense.services.errors import AuthenticationFailed, Invalid, NotFound
 from spendsense.services.uow import write_transaction
 
 USERNAME_RE = re.compile(r"^[\w.@+-]+$")
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 1024
+MAX_PASSWORD_LENGTH = passwords.MAX_LENGTH
 LEDGER_NAME_LENGTH = Ledger.__table__.c.name.type.length
 # Checked against when the user does not exist, so a wrong username costs as long
 # as a wrong password and response times do not reveal which usernames exist.
 _DUMMY_HASH = None
-
-
-def _hash(password):
-    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
 def clean_username(value):
@@ -43,20 +38,6 @@ def clean_email(value):
     except EmailNotValidError as exc:
         raise Invalid.field("email", "Enter a valid email address.") from exc
     return result.normalized.lower()
-
-
-def check_password_rules(password, username=None):
-    if not isinstance(password, str) or not password:
-        raise Invalid.field("password", "Password is required.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid.field("password", f"Password must be at least {MIN_PASSWORD_LENGTH} characters.")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise Invalid.field("password", f"Password must be at most {MAX_PASSWORD_LENGTH} characters.")
-    if password.isdigit():
-        raise Invalid.field("password", "Password must not be only digits.")
-    if username and password.lower() == username.lower():
-        raise Invalid.field("password", "Password must differ from the username.")
-    return password
 
 
 def clean_timezone(value):
@@ -101,7 +82,7 @@ def register(username, email, password, *, base_currency=None, timezone=None):
         except Invalid as exc:
             errors.update(exc.errors)
     try:
-        check_password_rules(password, cleaned.get("username"))
+        passwords.check_rules(password, cleaned.get("username"))
     except Invalid as exc:
         errors.update(exc.errors)
     try:
@@ -121,7 +102,7 @@ def register(username, email, password, *, base_currency=None, timezone=None):
 
     try:
         with write_transaction() as session:
-            user = User(username=cleaned["username"], email=cleaned["email"], password_hash=_hash(password),
+            user = User(username=cleaned["username"], email=cleaned["email"], password_hash=passwords.hash_password(password),
                         base_currency=currency, timezone=zone,
                         locale=current_app.config["DEFAULT_LOCALE"])
             session.add(user)
@@ -144,24 +125,37 @@ def authenticate(login, password):
         password = ""
     if user is None:
         if _DUMMY_HASH is None:
-            _DUMMY_HASH = _hash("not-a-real-password")
-        check_password_hash(_DUMMY_HASH, password)
+            _DUMMY_HASH = passwords.hash_password("not-a-real-password")
+        passwords.verify(_DUMMY_HASH, password)
         raise AuthenticationFailed("Unable to log in with provided credentials.")
-    if not password or not check_password_hash(user.password_hash, password):
+    if not password or not passwords.verify(user.password_hash, password):
         raise AuthenticationFailed("Unable to log in with provided credentials.")
     return user
 
 
-def change_password(user_id, current_password, new_password):
+def record_failed_login(login, *, address=None, user_agent=None):
+    """Note a wrong password in the security log of the account it was for, if any."""
+    user = find_by_login(login)
+    if user is not None:
+        security_log.record(user.id, "login_failed", address=address, user_agent=user_agent)
+
+
+def change_password(user_id, current_password, new_password, *, address=None, user_agent=None):
+    """Set a new password and end every session and remember cookie of the user (the
+    session version moves on), in one transaction with its security-log event.
+    The caller re-identifies the browser the change was made from."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("User not found")
-    if not isinstance(current_password, str) or not check_password_hash(user.password_hash, current_password):
+    if (not isinstance(current_password, str) or len(current_password) > MAX_PASSWORD_LENGTH
+            or not passwords.verify(user.password_hash, current_password)):
         raise Invalid.field("current_password", "Current password is incorrect.")
-    check_password_rules(new_password, user.username)
-    with write_transaction():
-        user = db.session.get(User, user_id)
-        user.password_hash = _hash(new_password)
+    passwords.check_rules(new_password, user.username)
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        user.password_hash = passwords.hash_password(new_password)
+        user.session_version = User.session_version + 1
+        security_log.record(user_id, "password_changed", address=address, user_agent=user_agent)
     return user
 
 
