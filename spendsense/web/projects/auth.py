@@ -2,11 +2,8 @@
 id and private code, joining one through an invitation link, leaving, inviting, and
 the admin's settings and deletion."""
 
-import qrcode
-import qrcode.image.svg
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from spendsense import throttle
 from spendsense.security_headers import no_store
@@ -28,6 +25,7 @@ from spendsense.web.projects.access import (
     web_actor,
 )
 from spendsense.web.projects.forms import ProjectCreateForm, ProjectLoginForm, ProjectSettingsForm
+from spendsense.web.qr import qr_svg
 
 BAD_LOGIN = "This project identifier and private code do not match."
 
@@ -109,11 +107,6 @@ def logout(project_id):
         forget(lookup.normalise_id(project_id))
         flash("This browser left the project.", "success")
     return redirect(url_for("web.projects.home"))
-
-
-def qr_svg(text):
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    return Markup(image.to_string(encoding="unicode"))
 
 
 @bp.route("/projects/<project_id>/invite")
