@@ -39,8 +39,14 @@ CSV = "Date,Payee,Amount\n2024-01-02,Bakery,-3.50\n2024-01-03,Employer,1200.00\n
 
 @pytest.fixture
 def world(app, logged_in, ledger, main, savings, attachment_folder, tmp_path):
-    """alice's ledger with one of everything a URL can name, and a project she created."""
     app.config["IMPORT_UPLOAD_FOLDER"] = str(tmp_path / "imports")
+    return build_world(logged_in, ledger, main, savings)
+
+
+def build_world(logged_in, ledger, main, savings):
+    """alice's ledger with one of everything a URL can name, and a project she created
+    (through ``logged_in``, a test client with alice logged in): {URL argument: value},
+    and {endpoint: value} where an endpoint's argument differs from the others'."""
     category = categories.create_category(ledger, "Lessons", "🎻", "spent")
     rule = rules.create_rule(ledger, category.id, "Violin")
     txn = factories.create_transaction(ledger, account_id=main, amount="-12.00", category_id=category.id,
@@ -86,6 +92,11 @@ def path_of(rule, values):
         return str(own if own is not None and name in ("token", "txn_id") else values[name])
 
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", value, rule.rule)
+
+
+def fill(rule, values):
+    """(path, query string) of a GET of ``rule`` on the world's ids."""
+    return path_of(rule, values), QUERIES.get(rule.endpoint)
 
 
 def get_rules(app, prefix):
@@ -136,8 +147,8 @@ def test_every_web_page_has_the_headers(app, client, world, who):
     rules_ = get_rules(app, "web.")
     statuses = {}
     for rule in rules_:
-        path = path_of(rule, world)
-        response = browser.get(path, query_string=QUERIES.get(rule.endpoint))
+        path, query = fill(rule, world)
+        response = browser.get(path, query_string=query)
         check(response, path)
         response.close()  # a file's answer holds the file open
         statuses[path] = response.status_code
