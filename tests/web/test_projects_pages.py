@@ -382,7 +382,7 @@ def test_statistics_page(client, flat):
 def test_history_page_toggle_and_erase(client, flat):
     add_bill(client, what="Groceries")
     page = text(client.get("/projects/flat-12/history"))
-    assert "Bill “Groceries” added" in page and "Participant “Ann” added" in page
+    assert "Bill <em>Groceries</em> added" in page and "Participant <em>Ann</em> added" in page
     off = client.post("/projects/flat-12/history/toggle", follow_redirects=True)
     assert 'id="history-off"' in text(off) and "History is turned off." in text(off)
     on = client.post("/projects/flat-12/history/toggle", follow_redirects=True)

@@ -68,4 +68,4 @@ def weight_filter(weight_milli):
     return member_rules.weight_text(weight_milli)
 
 
-from spendsense.web.projects import auth, bills, io, members, settle  # noqa: E402,F401  (routes register on bp)
+from spendsense.web.projects import auth, bills, history, ihatemoney_paths, io, members, settle  # noqa: E402,F401  (routes register on bp)

@@ -1,19 +1,17 @@
-"""Balances and the settle-up plan (registering settlements as reimbursement bills),
-statistics per member and per month, and the project's history of changes."""
+"""Balances and the settle-up plan (registering settlements as reimbursement bills), and
+statistics per member and per month."""
 
 from flask import flash, g, redirect, render_template, url_for
 
-from spendsense.services import audit, validation
-from spendsense.services.bills import projects as shared_bills
+from spendsense.services import validation
 from spendsense.services.bills import settlements, stats
 from spendsense.services.errors import Invalid
 from spendsense.web.forms import ConfirmForm
 from spendsense.web.projects import bp
-from spendsense.web.projects.access import needs, web_actor
+from spendsense.web.projects.access import web_actor
 from spendsense.web.projects.bills import members_context
 from spendsense.web.projects.forms import SettlementForm
 
-HISTORY_LIMIT = 300
 STALE_PLAN = "The balances changed meanwhile: here is the new plan."
 
 
@@ -60,28 +58,3 @@ def statistics():
     return render_template("projects/statistics.html", lines=stats.statistics(project.id),
                            months=stats.monthly(project.id), by_member=stats.monthly_by_member(project.id),
                            **members_context(project))
-
-
-@bp.route("/projects/<project_id>/history")
-def history():
-    return render_template("projects/history.html", events=audit.project_history(g.project.id, limit=HISTORY_LIMIT),
-                           form=ConfirmForm())
-
-
-@bp.route("/projects/<project_id>/history/erase", methods=["POST"])
-@needs(admin=True)
-def history_erase():
-    if ConfirmForm().validate_on_submit():
-        shared_bills.erase_history(g.project.id)
-        flash("History erased.", "success")
-    return redirect(url_for("web.projects.history"))
-
-
-@bp.route("/projects/<project_id>/history/toggle", methods=["POST"])
-@needs(admin=True)
-def history_toggle():
-    if ConfirmForm().validate_on_submit():
-        keep = not g.project.history_enabled
-        shared_bills.set_history(g.project.id, keep, actor=web_actor())
-        flash("History is now kept." if keep else "History is turned off.", "success")
-    return redirect(url_for("web.projects.history"))
