@@ -23,8 +23,9 @@ from spendsense.web import bp
 from spendsense.web.helpers import apply_errors, render_form, safe_next
 
 REAUTH_KEY = "reauth"
-# The fields of the password form; the rest of a POST is the guarded action's own.
-REAUTH_FIELDS = ("reauth_password", "reauth_code", "reauth_next")
+# The fields of the password form (reauth_username only tells password managers whose
+# password it asks for); the rest of a POST is the guarded action's own.
+REAUTH_FIELDS = ("reauth_username", "reauth_password", "reauth_code", "reauth_next")
 
 
 class ReauthForm(FlaskForm):

@@ -1,6 +1,7 @@
 """The "Delete my account" page: the password again, then a typed confirmation."""
 
 import logging
+import re
 
 from sqlalchemy import func, select
 
@@ -52,6 +53,12 @@ def test_a_stale_confirmation_asks_again_and_keeps_the_typed_username(logged_in,
     assert asked.status_code == 200
     assert '<input type="hidden" name="confirm_username" value="alice">' in text(asked)
     assert users() == ["alice"]
+    wrong = logged_in.post("/account/delete", data={"confirm_username": "alice", "reauth_username": "alice",
+                                                    "reauth_password": "wrong"})
+    assert wrong.status_code == 401 and users() == ["alice"]
+    # only the action's own fields are carried on, once
+    hidden = re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"|<input type="hidden" name="([^"]+)"', text(wrong))
+    assert ["".join(names) for names in hidden] == ["csrf_token", "reauth_next", "confirm_username"]
     done = logged_in.post("/account/delete", data={"confirm_username": "alice", "reauth_password": PASSWORD})
     assert done.headers["Location"] == "/login" and users() == []
     fresh()
