@@ -1,10 +1,11 @@
-"""Flask commands: seed, create-user, check-balances, import-file."""
+"""Flask commands: seed, create-user, check-balances, import-file (backup and restore: cli_backup.py)."""
 
 import sys
 
 import click
 
 from spendsense import money
+from spendsense.cli_backup import register_backup_cli
 from spendsense.extensions import db
 from spendsense.services.auth import users
 from spendsense.services.errors import Invalid, NotFound
@@ -14,6 +15,8 @@ from spendsense.services.scope import ledger_for
 
 
 def register_cli(app):
+    register_backup_cli(app)
+
     @app.cli.command("seed")
     def seed_command():
         """Add the system categories that are missing (safe to run again)."""
