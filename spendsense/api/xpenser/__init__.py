@@ -18,9 +18,7 @@ from flask_httpauth import HTTPBasicAuth
 
 from spendsense import throttle
 from spendsense.api.errors import register_error_handlers, register_throttled
-from spendsense.extensions import db
-from spendsense.models import User
-from spendsense.services.auth import credential_cache, tokens
+from spendsense.services.auth import credential_cache, tokens, users
 from spendsense.services.errors import AuthenticationFailed
 
 bp = Blueprint("xpenser", __name__)
@@ -65,32 +63,37 @@ def _refuse_cross_site():
     return error(CROSS_SITE, 403) if cross else None
 
 
-def _key_holder(login, password):
-    """The user ``login`` names, when ``password`` is one of their API keys."""
-    key_user = tokens.verify(password)
-    if key_user is None:
-        return None
-    user = db.session.get(User, key_user.id)
-    login = login.strip().lower()
-    return user if user is not None and login in (user.username.lower(), user.email) else None
+def _key_holder(found, password):
+    """``found`` (the user the login names), when ``password`` is one of their API keys."""
+    key_user = tokens.verify(password) if found is not None else None
+    return found if key_user is not None and key_user.id == found.id else None
 
 
 @auth.verify_password
 def _verify(login, password):
     if not login:
         return None  # no credentials: a plain 401, not counted
-    throttle.check(throttle.user_account(login))
-    user = _key_holder(login, password or "")
-    if user is None:
+    password = password or ""
+    found = users.find_by_login(login)
+    throttle.check(throttle.user_key(found.id) if found is not None else throttle.account_key("login", login))
+    # A password verified a moment ago first (no hash, no query), then an API key (one
+    # indexed query), then the password's slow hash.
+    if credential_cache.remembered(found, login, password):
+        user = found
+    else:
+        user = _key_holder(found, password)
+        if user is not None:
+            g.user = user
+            return user
         try:
-            user = credential_cache.user(login, password)
+            user = credential_cache.user(login, password, found=found)
         except AuthenticationFailed:
             throttle.failed()
             return None
-        if user.totp_enabled_at is not None:
-            # The password is right, so not counted; but alone it is not enough.
-            g.xpenser_refusal = TWO_FACTOR
-            return None
+    if user.totp_enabled_at is not None:
+        # The password is right, so not counted; but alone it is not enough.
+        g.xpenser_refusal = TWO_FACTOR
+        return None
     g.user = user
     return user
 

@@ -20,8 +20,6 @@ from threading import Lock
 from flask import current_app
 from werkzeug.security import check_password_hash
 
-from spendsense.extensions import db
-from spendsense.models import User
 from spendsense.services.auth import users
 
 REDIS_PREFIX = "spendsense:credentials:"
@@ -112,21 +110,30 @@ def _matches_login(user, login):
     return user.username.lower() == key or user.email == key
 
 
-def user(login, password):
+_LOOK_UP = object()
+
+
+def remembered(found, login, password):
+    """True when ``login`` and ``password`` were verified a moment ago as the credentials
+    of ``found`` (the user ``login`` names, or None), and its password is still the same."""
+    if found is None or not isinstance(login, str) or not isinstance(password, str):
+        return False
+    hit = _store().get(_mac("user", login.strip().lower(), password))
+    return (hit is not None and hmac.compare_digest(hit, f"{found.id}:{_user_fingerprint(found)}")
+            and _matches_login(found, login))
+
+
+def user(login, password, *, found=_LOOK_UP):
     """The user these credentials are, as ``users.authenticate`` (AuthenticationFailed
-    when they are wrong), from the cache when they were verified a moment ago."""
-    if isinstance(login, str) and isinstance(password, str):
-        key = _mac("user", login.strip().lower(), password)
-        hit = _store().get(key)
-        if hit is not None:
-            user_id, _, fingerprint = hit.partition(":")
-            found = db.session.get(User, int(user_id))
-            if (found is not None and hmac.compare_digest(fingerprint, _user_fingerprint(found))
-                    and _matches_login(found, login)):
-                return found
-    found = users.authenticate(login, password)
-    _remember(_mac("user", login.strip().lower(), password), f"{found.id}:{_user_fingerprint(found)}")
-    return found
+    when they are wrong), without the hash when they were verified a moment ago.
+    ``found``: the user ``login`` names (or None), when the caller looked it up already."""
+    if found is _LOOK_UP:
+        found = users.find_by_login(login)
+    if remembered(found, login, password):
+        return found
+    verified = users.authenticate(login, password)
+    _remember(_mac("user", login.strip().lower(), password), f"{verified.id}:{_user_fingerprint(verified)}")
+    return verified
 
 
 def project_code(project, code):
