@@ -14,17 +14,27 @@ Basic auth with the private code, as MoneyBuster does. Server-side gunicorn reus
 (Server, Stats, Deadline, flask_env, run_flask) comes from bench_v1.
 
 Endpoints: GET project, GET statistics (goal: p50 at 100,000 bills within 1.5x of
-10,000), GET bills (the whole list, as ihatemoney answers it) and POST bill. Then the
-time to compute a settle-up plan, in process: the 50-member project's own (greedy
-beyond 15 non-zero balances) and the exact DP on 15 members.
+10,000), GET bills (the whole list, as ihatemoney answers it; with Basic auth and with
+the project's token) and POST bill. After the load, the peak resident memory of the
+largest gunicorn worker (goal: flat in the number of bills, the list is streamed).
+In process: the project's CSV export through its web route (goal: 100,000 rows/s),
+and the time to compute a settle-up plan: the 50-member project's own (greedy beyond
+15 non-zero balances) and the exact DP on 15 members.
+
+ihatemoney 7.2.1 (tests/perf/ihatemoney_server.py; its own venv, ``--ihm-venv``, never
+in setup.cfg) gets the same project at ``--ihm-size`` bills under the same gunicorn
+flags, and GET bills with its token is measured beside SpendSense's (goal: SpendSense
+at least 10x ihatemoney's requests/s). Without it: "ihatemoney: not installed".
 
 Output: JSON lines on stdout ({"size", "endpoint", "rps", "p50_ms", "p99_ms", ...},
-{"event": "compare", ...}, {"event": "settle", ...}); progress on stderr.
+{"event": "memory", ...}, {"event": "csv_export", ...}, {"event": "compare", ...},
+{"event": "ihatemoney", ...}, {"event": "settle", ...}); progress on stderr.
 """
 
 import argparse
 import base64
 import http.client
+import json
 import random
 import sqlite3
 import sys
@@ -36,18 +46,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.perf import ihatemoney_server  # noqa: E402
 from tests.perf.bench_v1 import Deadline, Emitter, Server, Stats, log, run_flask  # noqa: E402
 
 PROJECT = "bench"
 CODE = "bench-code"
 MEMBERS = 50
 GOAL = 1.5
+IHATEMONEY_GOAL = 10
+CSV_GOAL = 100_000
 POST_BODY = "what=coffee&payer=1&payed_for=1&payed_for=2&payed_for=3&amount=4.5%2B1&date=2024-06-01"
-ENDPOINTS = (  # name, method, path, requests factor (GET bills sends megabytes per answer)
-    ("project", "GET", f"/api/projects/{PROJECT}", 1.0),
-    ("statistics", "GET", f"/api/projects/{PROJECT}/statistics", 1.0),
-    ("bills", "GET", f"/api/projects/{PROJECT}/bills", 0.05),
-    ("bills/create", "POST", f"/api/projects/{PROJECT}/bills", 1.0),
+BILLS = f"/api/projects/{PROJECT}/bills"
+ENDPOINTS = (  # name, method, path, requests factor (GET bills sends megabytes per answer), auth
+    ("project", "GET", f"/api/projects/{PROJECT}", 1.0, "basic"),
+    ("statistics", "GET", f"/api/projects/{PROJECT}/statistics", 1.0, "basic"),
+    ("bills", "GET", BILLS, 0.1, "basic"),
+    ("bills (token)", "GET", BILLS, 0.1, "token"),
+    ("bills/create", "POST", BILLS, 1.0, "basic"),
 )
 INSERT_BILL = ("INSERT INTO bills (id, project_id, payer_id, amount, original_currency, converted_amount, date, "
                "creation_date, created_at, what, bill_type, external_link) VALUES (?,?,?,?,?,?,?,?,?,?,?,'')")
@@ -75,7 +90,7 @@ def prepare(db_path, size, seed, deadline):
             weights[project_members.add_member(PROJECT, f"member {index:02d}", weight).id] = int(weight) * 1000
         db.session.remove()
         started = time.perf_counter()
-        bulk_bills(db_path, size, weights, random.Random(seed))
+        plan = bulk_bills(db_path, size, weights, random.Random(seed))
         loaded = time.perf_counter() - started
         with db.session.begin():
             bill_shares.recompute_totals(PROJECT)
@@ -84,15 +99,19 @@ def prepare(db_path, size, seed, deadline):
         db.engine.dispose()
     if wrong:
         raise RuntimeError(f"cached totals differ from the bills: {wrong[:3]}")
-    return {"event": "seed", "size": size, "seconds": round(loaded, 2), "db_mb": round(db_path.stat().st_size / 2**20, 1)}
+    return {"event": "seed", "size": size, "seconds": round(loaded, 2),
+            "db_mb": round(db_path.stat().st_size / 2**20, 1)}, plan
 
 
 def bulk_bills(db_path, size, weights, rng):
+    """Write the bills; return them as (payer index, [ower indexes], amount, day, what,
+    kind), members counted from 0 in id order, for ihatemoney's copy."""
     from spendsense.services.bills.splits import split
 
     members = sorted(weights)
+    index = {member: position for position, member in enumerate(members)}
     first = date(2015, 1, 1)
-    bills, owers = [], []
+    bills, owers, plan = [], [], []
     for bill_id in range(1, size + 1):
         payer = rng.choice(members)
         chosen = rng.sample(members, rng.randint(2, 8))
@@ -102,6 +121,7 @@ def bulk_bills(db_path, size, weights, rng):
         bills.append((bill_id, PROJECT, payer, amount, "EUR", amount, day.isoformat(), day.isoformat(),
                       f"{day.isoformat()} 12:00:00.000000", rng.choice(WHATS), kind))
         owers.extend((bill_id, member, share) for member, share in split(amount, {m: weights[m] for m in chosen}).items())
+        plan.append((index[payer], sorted(index[m] for m in chosen), amount, day.isoformat(), bills[-1][9], kind))
     connection = sqlite3.connect(db_path, isolation_level=None)
     try:
         connection.execute("PRAGMA synchronous = OFF")
@@ -112,10 +132,29 @@ def bulk_bills(db_path, size, weights, rng):
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
+    return plan
 
 
-def load(server, method, path, count, threads, deadline, stats=None):
-    headers = {"Authorization": "Basic " + base64.b64encode(f"{PROJECT}:{CODE}".encode()).decode(),
+BASIC = "Basic " + base64.b64encode(f"{PROJECT}:{CODE}".encode()).decode()
+
+
+def project_token(server):
+    """The project's token (ihatemoney's and SpendSense's GET .../token), for the
+    "token" runs: a request then costs no password hash."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        conn.request("GET", f"/api/projects/{PROJECT}/token", headers={"Authorization": BASIC})
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"no project token: {response.status} {body[:200]!r}")
+        return json.loads(body)["token"]
+    finally:
+        conn.close()
+
+
+def load(server, method, path, count, threads, deadline, stats=None, authorization=BASIC):
+    headers = {"Authorization": authorization,
                "Connection": "keep-alive", "Content-Type": "application/x-www-form-urlencoded"}
     lock = threading.Lock()
 
@@ -186,39 +225,114 @@ def project_settle_timing(db_path, size, emit):
           "ms": round(elapsed * 1000, 2), "note": "balances read + plan, in process"})
 
 
+def csv_export_rate(db_path, size):
+    """The project's CSV export through its web route, in process, read chunk by chunk."""
+    from spendsense import create_app
+    from spendsense.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "RATELIMIT_ENABLED": False,
+                      "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        client = app.test_client()
+        answer = client.post("/projects/login", data={"id": PROJECT, "password": CODE})
+        if answer.status_code != 302:
+            raise RuntimeError(f"project login failed: {answer.status_code}")
+        for _run in ("warm-up", "measured"):  # the first one also compiles queries, loads templates...
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = client.get(f"/projects/{PROJECT}/export/bills.csv", buffered=False)
+            lines = chunks = 0
+            for chunk in response.response:
+                lines += chunk.count(b"\n" if isinstance(chunk, bytes) else "\n")
+                chunks += 1
+            response.close()
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        db.session.remove()
+        db.engine.dispose()
+    rows = lines - 1  # the header
+    return {"event": "csv_export", "size": size, "rows": rows, "seconds": round(seconds, 3),
+            "rows_per_s": round(rows / seconds), "rows_per_cpu_s": round(rows / cpu), "chunks": chunks,
+            "goal_rows_per_s": CSV_GOAL, "ok": rows / seconds >= CSV_GOAL}
+
+
+def measure(server, name, method, path, count, threads, deadline, authorization):
+    load(server, method, path, max(2, count // 10), threads, deadline, authorization=authorization)  # warm-up
+    stats = Stats()
+    load(server, method, path, count, threads, deadline, stats, authorization=authorization)
+    return stats.summary()
+
+
+def run_ihatemoney(args, workdir, plan, emit, deadline):
+    """ihatemoney's GET bills (token) and worker memory at ``--ihm-size`` bills, or None."""
+    if ihatemoney_server.venv_python(args.ihm_venv) is None:
+        log("ihatemoney: not installed")
+        emit({"event": "ihatemoney", "installed": False, "venv": args.ihm_venv,
+              "note": "ihatemoney: not installed"})
+        return None
+    members = [(f"member {index:02d}", 1 if index % 5 else 2) for index in range(MEMBERS)]
+    log(f"ihatemoney {ihatemoney_server.VERSION}: seeding {len(plan)} bills")
+    settings = ihatemoney_server.prepare(args.ihm_venv, workdir, PROJECT, CODE, members, plan)
+    server = ihatemoney_server.IhatemoneyServer(args.ihm_venv, settings, workdir, args.workers, PROJECT)
+    try:
+        server.wait_ready(deadline)
+        token = "Bearer " + project_token(server)
+        count = max(4, int(args.requests * 0.1))
+        log(f"ihatemoney: {count} GET bills at {len(plan)} bills")
+        result = measure(server, "bills (token)", "GET", BILLS, count, args.threads, deadline, token)
+        peak, current = ihatemoney_server.worker_memory(server)
+    finally:
+        server.stop()
+    record = {"event": "ihatemoney", "version": ihatemoney_server.VERSION, "size": len(plan),
+              "endpoint": "bills (token)", **result, "threads": args.threads, "workers": args.workers,
+              "worker_peak_rss_mb": peak, "worker_rss_mb": current}
+    emit(record)
+    return record
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--requests", type=int, default=300, help="measured requests per endpoint and size")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--time-limit", type=float, default=3000)
+    parser.add_argument("--ihm-venv", default="/tmp/ihm-venv", help="a venv with ihatemoney==7.2.1 and gunicorn")
+    parser.add_argument("--ihm-size", type=int, default=10_000, help="bills of ihatemoney's project (0: skip)")
     parser.add_argument("--out")
     args = parser.parse_args(argv)
     sizes = sorted(int(part) for part in args.sizes.split(","))
     deadline = Deadline(args.time_limit)
     emit = Emitter(args.out)
-    servers = {}
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-projects-") as workdir:
+        ihm_plan = None
         try:
             for size in sizes:
                 db_path = Path(workdir) / f"bench-{size}.sqlite3"
                 log(f"size {size}: seeding")
-                emit(prepare(db_path, size, args.seed, deadline))
+                seeded, plan = prepare(db_path, size, args.seed, deadline)
+                emit(seeded)
+                if size == args.ihm_size:
+                    ihm_plan = plan
                 project_settle_timing(db_path, size, emit)
-                servers[size] = Server(db_path, workdir, args.workers)
-                servers[size].wait_ready(deadline)
-            for name, method, path, factor in ENDPOINTS:
-                count = max(4, int(args.requests * factor))
-                for size in sizes:
-                    load(servers[size], method, path, max(2, count // 10), args.threads, deadline)  # warm-up
-                    stats = Stats()
-                    log(f"{name}: {count} requests at {size} bills")
-                    load(servers[size], method, path, count, args.threads, deadline, stats)
-                    results[(size, name)] = stats.summary()
-                    emit({"size": size, "endpoint": name, **results[(size, name)], "threads": args.threads})
+                emit(csv_export_rate(db_path, size))
+                # One size at a time: each server's workers start afresh, so their peak
+                # memory is this size's alone.
+                server = Server(db_path, workdir, args.workers)
+                try:
+                    server.wait_ready(deadline)
+                    token = "Bearer " + project_token(server)
+                    for name, method, path, factor, auth in ENDPOINTS:
+                        count = max(4, int(args.requests * factor))
+                        log(f"{name}: {count} requests at {size} bills")
+                        results[(size, name)] = measure(server, name, method, path, count, args.threads, deadline,
+                                                        token if auth == "token" else BASIC)
+                        emit({"size": size, "endpoint": name, **results[(size, name)], "threads": args.threads})
+                    peak, current = ihatemoney_server.worker_memory(server)
+                    results[(size, "memory")] = peak
+                    emit({"event": "memory", "size": size, "worker_peak_rss_mb": peak, "worker_rss_mb": current})
+                finally:
+                    server.stop()
             small, large = sizes[0], sizes[-1]
             for name, *_rest in ENDPOINTS:
                 a, b = results[(small, name)], results[(large, name)]
@@ -229,10 +343,18 @@ def main(argv=None):
                     if name in ("project", "statistics"):
                         record.update(goal=GOAL, ok=ratio <= GOAL)
                     emit(record)
+            emit({"event": "compare", "what": "worker_peak_rss_mb",
+                  "by_size": {size: results[(size, "memory")] for size in sizes}})
+            if ihm_plan is not None:
+                theirs = run_ihatemoney(args, workdir, ihm_plan, emit, deadline)
+                ours = results[(args.ihm_size, "bills (token)")]
+                if theirs and theirs["rps"] and ours["rps"]:
+                    ratio = round(ours["rps"] / theirs["rps"], 1)
+                    emit({"event": "compare", "endpoint": "bills (token)", "size": args.ihm_size,
+                          "spendsense_rps": ours["rps"], "ihatemoney_rps": theirs["rps"], "ratio": ratio,
+                          "goal": IHATEMONEY_GOAL, "ok": ratio >= IHATEMONEY_GOAL})
             settle_timings(emit)
         finally:
-            for server in servers.values():
-                server.stop()
             emit.close()
 
 

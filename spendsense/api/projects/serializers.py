@@ -1,11 +1,15 @@
 """ihatemoney's JSON shapes. Its amounts and weights are JSON numbers (floats): the
 only place exact minor units become floats is here, on the way out."""
 
+import json
 from decimal import Decimal
 from functools import cache
 
 from spendsense import money
 from spendsense.models.shared import WEIGHT_SCALE
+from spendsense.services.bills.listing import day_text
+
+_text = json.encoder.encode_basestring_ascii  # how json.dumps writes a str (ensure_ascii)
 
 
 @cache
@@ -53,6 +57,32 @@ def bill(view, members_by_id, project_currency, member_objects=None):
         "original_currency": view.original_currency,
         "converted_amount": number(view.converted_amount, project_currency),
     }
+
+
+def bill_list(currency):
+    """A renderer for services.bills.listing.stream: GET .../bills as ``respond`` would
+    write the list of ``bill``s (``json.dumps(...) + "\n"``), batch by batch. Each
+    member's JSON is written once and reused for every bill it owes; texts go through
+    json.dumps' own string encoder and numbers through repr, as json.dumps writes them,
+    without building a dict per bill."""
+    def render(members, batches):
+        shown = {str(member_id): json.dumps(member(row)) for member_id, row in members.items()}
+        project_scale = _scale(currency)
+        before = "["
+        for rows in batches:
+            parts = []
+            for bill_id, payer_id, owers, amount, original, converted, day, created, what, kind, link in rows:
+                owed = ", ".join([shown[ower] for ower in owers.split(",")]) if owers else ""
+                parts.append(
+                    f'{before}{{"id": {bill_id}, "payer_id": {payer_id}, "owers": [{owed}], '
+                    f'"amount": {amount / _scale(original)!r}, "date": "{day_text(day)}", '
+                    f'"creation_date": "{day_text(created)}", "what": {_text(what)}, "bill_type": {_text(kind)}, '
+                    f'"external_link": {_text(link)}, "original_currency": {_text(original)}, '
+                    f'"converted_amount": {converted / project_scale!r}}}')
+                before = ", "
+            yield "".join(parts)
+        yield "[]\n" if before == "[" else "]\n"
+    return render
 
 
 def statistics(lines, currency):

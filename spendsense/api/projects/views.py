@@ -4,13 +4,14 @@ JSON list); every rule is the services'; these views only read input and shape o
 from flask import g, request
 from werkzeug.datastructures import MultiDict
 
+from spendsense import streaming
 from spendsense.api import pagination
 from spendsense.api.params import json_body
 from spendsense.api.projects import bp, creation_limit, guarded, respond, serializers
 from spendsense.services import validation
 from spendsense.services.audit import Actor
 from spendsense.services.bills import bills as project_bills
-from spendsense.services.bills import lookup, stats
+from spendsense.services.bills import listing, lookup, stats
 from spendsense.services.bills import members as project_members
 from spendsense.services.bills import projects as shared_bills
 from spendsense.services.errors import Forbidden, Invalid, NotFound
@@ -177,10 +178,9 @@ def list_bills(project_id):
     # ?page=&per_page= is a SpendSense extension; without them the whole list comes
     # back, as ihatemoney's clients expect.
     page = pagination.by_page(request.args, default_per_page=100, max_per_page=MAX_PER_PAGE, optional=True)
-    members = _views_by_id(project)
-    shared = {member_id: serializers.member(row) for member_id, row in members.items()}
-    return respond([serializers.bill(view, members, project.default_currency, shared)
-                    for view in project_bills.list_bills(project.id, limit=page.limit, offset=page.offset)])
+    # Written bill by bill as they are read: 100,000 bills never sit in memory at once.
+    return streaming.streamed(listing.stream(project.id, serializers.bill_list(project.default_currency),
+                                             limit=page.limit, offset=page.offset), mimetype="application/json")
 
 
 @bp.route("/projects/<project_id>/bills", methods=["POST"])

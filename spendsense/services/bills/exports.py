@@ -11,14 +11,16 @@ import csv
 import io
 import json
 from decimal import Decimal
+from functools import cache
 
 import simplejson
+from simplejson.encoder import encode_basestring as _text
 
 from spendsense import jsonio, money
 from spendsense.models import NO_CURRENCY
 from spendsense.models.shared import WEIGHT_SCALE
 from spendsense.services.bills import bills as project_bills
-from spendsense.services.bills import lookup, stats
+from spendsense.services.bills import listing, lookup, stats
 from spendsense.services.bills import members as project_members
 from spendsense.services.errors import Invalid
 from spendsense.services.uow import write_transaction
@@ -32,16 +34,78 @@ MAX_IMPORT_BILLS = 20_000
 FORMATS = ("json", "csv")
 
 
+def _weight(member):
+    return (Decimal(member.weight_milli) / WEIGHT_SCALE).normalize()
+
+
 def bill_rows(project):
     """ihatemoney's "pretty bills": one dict per bill, newest first; owers as a list.
-    Amounts are exact Decimals: simplejson writes them as JSON numbers, csv as their digits."""
-    members = {m.id: m for m in lookup.list_members(project.id)}
-    return [{"date": view.date.isoformat(), "what": view.what, "bill_type": view.bill_type,
-             "amount": money.from_minor(view.amount, view.original_currency), "currency": view.original_currency,
-             "payer_name": members[view.payer_id].name,
-             "payer_weight": (Decimal(members[view.payer_id].weight_milli) / WEIGHT_SCALE).normalize(),
-             "owers": [members[member_id].name for member_id in view.owers]}
-            for view in project_bills.list_bills(project.id)]
+    Amounts are exact Decimals: simplejson writes them as JSON numbers, csv as their digits.
+    Read through the session (import compares them inside its write transaction)."""
+    members, batches = listing.in_session(project.id)
+    return [{"date": listing.day_text(day), "what": what, "bill_type": kind,
+             "amount": money.from_minor(amount, currency), "currency": currency,
+             "payer_name": members[payer_id].name, "payer_weight": _weight(members[payer_id]),
+             "owers": [members[member_id].name for member_id in listing.ower_ids(owers)]}
+            for rows in batches
+            for _id, payer_id, owers, amount, currency, _converted, day, _created, what, kind, _link in rows]
+
+
+@cache
+def _amount_format(currency):
+    places = money.places(currency)
+    return 10 ** places, f"{{}}{{}}.{{:0{places}d}}".format if places else None
+
+
+def amount_text(minor, currency):
+    """str(money.from_minor(minor, currency)), without building a Decimal per bill."""
+    scale, spell = _amount_format(currency)
+    if spell is None:
+        return str(minor)
+    whole, part = divmod(-minor if minor < 0 else minor, scale)
+    return spell("-" if minor < 0 else "", whole, part)
+
+
+def _json_bills(members, batches):
+    """The bytes of simplejson.dumps(bill_rows, ensure_ascii=False, indent=2,
+    use_decimal=True), bill by bill, each text written by simplejson's own encoder."""
+    names = {str(member_id): _text(row.name) for member_id, row in members.items()}
+    payers = {member_id: _text(row.name) for member_id, row in members.items()}
+    weights = {member_id: str(_weight(row)) for member_id, row in members.items()}
+    before = "[\n  "
+    for rows in batches:
+        parts = []
+        for _id, payer_id, owers, amount, currency, _converted, day, _created, what, kind, _link in rows:
+            owed = ",\n      ".join([names[member_id] for member_id in owers.split(",")]) if owers else ""
+            parts.append(f'{before}{{\n    "date": "{listing.day_text(day)}",\n    "what": {_text(what)},\n'
+                         f'    "bill_type": {_text(kind)},\n    "amount": {amount_text(amount, currency)},\n'
+                         f'    "currency": {_text(currency)},\n    "payer_name": {payers[payer_id]},\n'
+                         f'    "payer_weight": {weights[payer_id]},\n'
+                         + (f'    "owers": [\n      {owed}\n    ]\n  }}' if owed else '    "owers": []\n  }'))
+            before = ",\n  "
+        yield "".join(parts)
+    yield "[]" if before == "[\n  " else "\n]"
+
+
+def _csv_bills(members, batches):
+    """ihatemoney's CSV (``render``'s), a batch per chunk, the header with the first."""
+    names = {str(member_id): row.name for member_id, row in members.items()}
+    payers = {member_id: escape_cell(row.name) for member_id, row in members.items()}
+    weights = {member_id: str(_weight(row)) for member_id, row in members.items()}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(BILL_FIELDS)
+    for rows in batches:
+        writer.writerows(
+            (listing.day_text(day), escape_cell(what), escape_cell(kind), amount_text(amount, currency),
+             escape_cell(currency), payers[payer_id], weights[payer_id],
+             escape_cell(", ".join([names[member_id] for member_id in owers.split(",")]) if owers else ""))
+            for _id, payer_id, owers, amount, currency, _converted, day, _created, what, kind, _link in rows)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue()
 
 
 def settlement_rows(project):
@@ -75,14 +139,24 @@ def render(rows, fields, fmt):
     return out.getvalue()
 
 
-def export_bills(project_id, fmt):
+def stream_bills(project_id, fmt):
+    """The bills' export in ``fmt``, in chunks, read while it is written."""
     project = lookup.get_project(project_id)
-    return render(bill_rows(project), BILL_FIELDS, fmt)
+    return listing.stream(project.id, _json_bills if fmt == "json" else _csv_bills)
+
+
+def export_bills(project_id, fmt):
+    return "".join(stream_bills(project_id, fmt))
 
 
 def export_settlement(project_id, fmt):
     project = lookup.get_project(project_id)
     return render(settlement_rows(project), SETTLEMENT_FIELDS, fmt)
+
+
+def stream_settlement(project_id, fmt):
+    """The settle-up plan's export as one chunk: a plan has at most a line per member."""
+    yield export_settlement(project_id, fmt)
 
 
 def _fail(message):

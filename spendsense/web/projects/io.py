@@ -1,8 +1,9 @@
 """Export and import of a project's bills, and export of its settle-up plan, in
 ihatemoney's JSON and CSV formats (Cospend's CSV imports too)."""
 
-from flask import Response, abort, flash, g, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
 
+from spendsense import streaming
 from spendsense.services.bills import exports as bill_exports
 from spendsense.services.errors import Invalid
 from spendsense.web.helpers import apply_errors, render_form
@@ -11,7 +12,7 @@ from spendsense.web.projects.access import web_actor
 from spendsense.web.projects.forms import ImportForm
 
 MIMETYPES = {"json": "application/json", "csv": "text/csv"}
-EXPORTS = {"bills": bill_exports.export_bills, "settlement": bill_exports.export_settlement}
+EXPORTS = {"bills": bill_exports.stream_bills, "settlement": bill_exports.stream_settlement}
 
 
 @bp.route("/projects/<project_id>/export/<what>.<fmt>")
@@ -19,8 +20,7 @@ def export(what, fmt):
     project = g.project
     if what not in EXPORTS or fmt not in MIMETYPES:
         abort(404)
-    body = EXPORTS[what](project.id, fmt)
-    return Response(body, mimetype=MIMETYPES[fmt], headers={
+    return streaming.streamed(EXPORTS[what](project.id, fmt), mimetype=MIMETYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="{project.id}-{what}.{fmt}"'})
 
 
