@@ -55,6 +55,7 @@ from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
     rules,
     searches,
     transactions,
+    two_factor,
 )
 from spendsense.web.projects import bp as projects_bp  # noqa: E402
 
