@@ -9,6 +9,8 @@ import logging
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from spendsense.services.errors import Forbidden, NotFound
+
 API_PREFIXES = ("/api/", "/v2/")
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,21 @@ def register_error_handlers(app):
                 response.headers["Allow"] = ", ".join(exc.valid_methods)
             return response
         return render_template("error.html", code=exc.code, message=exc.description), exc.code
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc):
+        # A row gone between the page's read and its write (another writer deleted it), or
+        # any other miss a view did not turn into abort(404) itself. API blueprints map
+        # the domain exceptions in their own shapes first.
+        if is_api_request():
+            return _json_error(404)
+        return render_template("error.html", code=404, message=exc.message), 404
+
+    @app.errorhandler(Forbidden)
+    def _forbidden(exc):
+        if is_api_request():
+            return _json_error(403)
+        return render_template("error.html", code=403, message=exc.message), 403
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

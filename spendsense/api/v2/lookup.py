@@ -68,12 +68,23 @@ def owned(model, row_id, what, *, for_update=False):
         refuse(model, row_id, what)
 
 
-def in_body(call):
+def in_body(call, *, path_row=None):
     """Run a service ``call`` for a body that names other rows (a category, an
-    institution): one it cannot find is a fault of the body, 422, not a missing path."""
+    institution): one it cannot find is a fault of the body, 422, not a missing path.
+    ``path_row`` (model, id) is the row the path names: when another writer deleted it
+    while the request ran, the miss is that row's, a 404."""
     from spendsense.api.v2.routes import BadBody
 
     try:
         return call()
     except NotFound as exc:
+        if path_row is not None and not _still_there(*path_row):
+            raise
         raise BadBody(exc.message) from None
+
+
+def _still_there(model, row_id):
+    query = select(model.id).where(model.id == row_id)
+    if hasattr(model, "deleted_at"):
+        query = query.where(model.deleted_at.is_(None))
+    return db.session.scalar(query) is not None

@@ -64,7 +64,7 @@ def update_transaction(id, query, body):
         given["date"] = datetime.combine(given["date"], row.occurred_at.time())
     cmd = ChangeTransaction(**{RENAMED.get(name, name): value for name, value in given.items()})
     if parts is None:
-        lookup.in_body(lambda: transactions.change(ledger_id, id, cmd))
+        lookup.in_body(lambda: transactions.change(ledger_id, id, cmd), path_row=(TransactionRow, id))
         return answer(ledger_id, id)
     parts = [_part(part, row) for part in parts]
     kept_id, split_ids = lookup.in_body(lambda: splits.split(ledger_id, id, cmd, parts, source=SOURCE))
