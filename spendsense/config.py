@@ -127,6 +127,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    CREDENTIAL_CACHE_URI = "memory://"
     POST_DUE_ON_REQUEST = False  # a test that wants it turns it on
     # Never the instance folder; one folder per process, as each test worker has its own
     # database (a file shared by two databases could be removed by one of them).
@@ -142,7 +143,6 @@ class ProductionConfig(Config):
 CONFIGS = {
     "development": DevelopmentConfig,
     "testing": TestingConfig,
-    CREDENTIAL_CACHE_URI = "memory://"
     "production": ProductionConfig,
 }
 
