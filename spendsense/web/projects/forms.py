@@ -39,7 +39,8 @@ class ProjectSettingsForm(FlaskForm):
     default_currency = SelectField("Default currency")
     history_enabled = BooleanField("Keep a history of changes")
     password = PasswordField("New private code", validators=[Optional(), Length(max=1024)],
-                             description="Leave empty to keep the current code. A new code ends every invitation link.")
+                             description=("Leave empty to keep the current code. A new code ends every invitation "
+                                          "link and lets out every other browser that used the old one."))
     current_password = PasswordField("Current private code", validators=[DataRequired(), Length(max=1024)])
 
 
