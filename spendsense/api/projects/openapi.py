@@ -158,6 +158,7 @@ BODY_MEDIA = ("application/x-www-form-urlencoded", "application/json")
 PROJECT = {"project_id": PROJECT_ID}
 DESCRIPTIONS = {400: "A field is not valid (WTForms' messages, one list per field)",
                 401: "Unknown project, or wrong private code or token",
+                403: "A project token (an invitation) cannot change the settings or delete the project",
                 429: "Too many failed authentication attempts from this address"}
 
 
@@ -180,9 +181,9 @@ registry.add(Operation(method="POST", path="/projects", operation_id="create_pro
                        errors=(400,), error_descriptions=DESCRIPTIONS))
 _add("GET", "/projects/{project_id}", "get_project", "Get the project", "Projects", response=Project)
 _add("PUT", "/projects/{project_id}", "update_project", "Change the project", "Projects", body=ProjectChange,
-     response=Literal["UPDATED"], errors=(400,))
+     response=Literal["UPDATED"], errors=(400, 403))
 _add("DELETE", "/projects/{project_id}", "delete_project", "Delete the project, its members and bills",
-     "Projects", response=Literal["DELETED"])
+     "Projects", response=Literal["DELETED"], errors=(403,))
 _add("GET", "/projects/{project_id}/token", "project_token", "Get a token for the project", "Projects",
      response=Token)
 _add("GET", "/projects/{project_id}/members", "list_members", "List members", "Members", response=list[Member])
