@@ -80,7 +80,7 @@ def stream(project_id, render, *, limit=None, offset=0):
     connection that is closed with the generator."""
     with snapshot.reading() as connection:
         yield from render(members(connection, project_id),
-                          batches(connection, project_id, limit=limit, offset=offset))
+                          batches(connection, project_id, limit=limit, offset=offset, size=BATCH))
 
 
 def in_session(project_id):
