@@ -62,7 +62,7 @@ def test_create_user_rejects_invalid_input(runner, user):
     assert result.exit_code == 1
     assert "username: This username is already taken." in result.output
     assert "email: Enter a valid email address." in result.output
-    assert "password: Password must be at least 8 characters." in result.output
+    assert "password: Password must be at least 12 characters." in result.output
     assert "short" not in result.output.replace("Password must be at least", "")
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
