@@ -16,6 +16,10 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from spendsense.extensions import db
 from spendsense.models import Bill, Member, bill_owers
+from spendsense.services.errors import Invalid
+from spendsense.services.ledger.balances import LIMIT
+
+TOO_LARGE = "This bill would take a member's totals past the largest amount SpendSense can keep."
 
 
 def split(amount, weights):
@@ -40,9 +44,27 @@ def _columns(bill_type):
     return ("paid", "owed") if bill_type == "Expense" else ("transferred", "received")
 
 
+def _check_range(payer_column, share_column, payer_id, amount, shares):
+    """Refuse a change that would take a member's total past BIGINT (balances.LIMIT, as
+    for accounts): 9,240 maximal bills would, and SQLite would then keep a REAL."""
+    deltas = defaultdict(lambda: defaultdict(int))
+    deltas[payer_id][payer_column] += amount
+    for member_id, value in shares.items():
+        deltas[member_id][share_column] += value
+    rows = db.session.execute(select(Member.id, getattr(Member, payer_column), getattr(Member, share_column))
+                              .where(Member.id.in_(list(deltas))))
+    for member_id, paid, share in rows:
+        current = {payer_column: paid, share_column: share}
+        if any(abs(int(current[column]) + delta) > LIMIT for column, delta in deltas[member_id].items()):
+            raise Invalid.field("amount", TOO_LARGE)
+
+
 def apply(bill_type, payer_id, amount, shares, sign):
-    """Add (sign=+1) or take back (sign=-1) one bill's effect on its members' totals."""
+    """Add (sign=+1) or take back (sign=-1) one bill's effect on its members' totals;
+    Invalid (nothing written) when a total would leave the BIGINT range."""
     payer_column, share_column = _columns(bill_type)
+    _check_range(payer_column, share_column, payer_id, sign * amount,
+                 {member_id: sign * value for member_id, value in shares.items()})
     column = getattr(Member, payer_column)
     db.session.execute(update(Member).where(Member.id == payer_id)
                        .values({payer_column: column + sign * amount})
