@@ -127,11 +127,14 @@ registry = Registry(
     title="SpendSense quick entry and export (Xpenser-compatible)",
     version="1.0",
     description="Xpenser's API: free-text entry, expenses, and exports for sync tools. Authenticate with "
-                "HTTP Basic, your email (or username) and password. Fields may come in the query string, "
-                "a form or JSON.",
+                "HTTP Basic, your email (or username) and password, or one of your API keys as the "
+                "password (the only way in when two-factor login is on). Meant for scripts: a request "
+                "a browser makes from another site's page is refused (403), and no CORS header lets "
+                "another site read an answer. Fields may come in the query string, a form or JSON.",
     base_path="/api",
     security_schemes={"basic": {"type": "http", "scheme": "basic",
-                                "description": "Your email or username, and your password."}},
+                                "description": "Your email or username, and your password or an API key "
+                                               "(an API key only, when two-factor login is on)."}},
     error_model=Error,
 )
 
