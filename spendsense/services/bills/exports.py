@@ -95,12 +95,17 @@ def _csv_bills(members, batches):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(BILL_FIELDS)
+    # A bill type and a currency code are validated words: only names and "what" can
+    # look like a formula. Inlined: this runs once per cell of a 100,000-bill export.
     for rows in batches:
-        writer.writerows(
-            (listing.day_text(day), escape_cell(what), escape_cell(kind), amount_text(amount, currency),
-             escape_cell(currency), payers[payer_id], weights[payer_id],
-             escape_cell(", ".join([names[member_id] for member_id in owers.split(",")]) if owers else ""))
-            for _id, payer_id, owers, amount, currency, _converted, day, _created, what, kind, _link in rows)
+        table = []
+        for _id, payer_id, owers, amount, currency, _converted, day, _created, what, kind, _link in rows:
+            owed = ", ".join([names[member_id] for member_id in owers.split(",")]) if owers else ""
+            table.append((day if day.__class__ is str else day.isoformat(),
+                          "'" + what if what.startswith(FORMULA_STARTS) else what, kind,
+                          amount_text(amount, currency), currency, payers[payer_id], weights[payer_id],
+                          "'" + owed if owed.startswith(FORMULA_STARTS) else owed))
+        writer.writerows(table)
         yield out.getvalue()
         out.seek(0)
         out.truncate()
