@@ -4,6 +4,7 @@ attached file comes back, on SQLite and on PostgreSQL and from one to the other.
 import io
 import json
 import os
+import threading
 import zipfile
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -384,7 +385,6 @@ def test_a_file_missing_on_disk_is_named_and_left_out(filled, fresh, tmp_path, a
     restored = run(fresh("same"), "restore", str(tmp_path / "b.zip"))
     assert restored.exit_code == 0, restored.output
     assert "and 2 files" in restored.output
-    os.makedirs(attachment_folder, exist_ok=True)
 
 
 def test_sqlite_file_copy_with_the_online_backup_api(filled, tmp_path):
@@ -405,3 +405,38 @@ def test_the_document_streams_one_row_per_line(filled, tmp_path):
     rows = sum(len(rows) for rows in table_rows(filled).values())
     tables = len(table_rows(filled))
     assert len(lines) == 1 + tables * 2 + rows + 1
+
+
+def test_the_backup_is_one_snapshot_while_others_write(filled, fresh, tmp_path, monkeypatch):
+    """A transaction committed while the backup is being written is in none of its
+    tables: neither its row nor its account's new balance."""
+    from spendsense.services.backup import dump
+
+    ledger = ledger_for(db.session.get(User, 1))
+    account = accounts.create_account(ledger, "Busy", currency="EUR").id
+    db.session.commit()
+    before = table_rows(filled)
+    write_table = dump._write_table
+    written = []
+
+    def write_then_book(connection, writer, table):
+        count = write_table(connection, writer, table)
+        if not written:  # once the first table is out, another writer commits
+            worker = threading.Thread(target=book)
+            worker.start()
+            worker.join()
+            assert written == ["booked"]
+        return count
+
+    def book():
+        with filled.app_context():  # a connection of its own; the test's app keeps its engine
+            factories.create_transaction(ledger, account_id=account, amount="-7.77", occurred_at="2024-07-01")
+            written.append("booked")
+
+    monkeypatch.setattr(dump, "_write_table", write_then_book)
+    backup_of(filled, tmp_path / "b.zip")
+    assert table_rows(filled) != before  # the write did happen, during the backup
+    target = fresh("same")
+    assert run(target, "restore", str(tmp_path / "b.zip")).exit_code == 0
+    assert table_rows(target) == before
+    assert run(target, "check-balances").exit_code == 0
