@@ -63,7 +63,8 @@ def _granted(entry, project):
     if not (isinstance(entry, list) and len(entry) == 2 and entry[0] in (ADMIN, GUEST)
             and isinstance(entry[1], str)):
         return None
-    return entry[0] if hmac.compare_digest(entry[1], shared_bills.grant_stamp(project)) else None
+    stamp = shared_bills.grant_stamp(project).encode()
+    return entry[0] if hmac.compare_digest(entry[1].encode("utf-8", "replace"), stamp) else None
 
 
 def remember(project, role):
