@@ -53,6 +53,9 @@ class Config:
     RATELIMIT_ENABLED = _bool("SPENDSENSE_RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = _env("SPENDSENSE_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Rate-limit storage (Redis) out of reach: requests go unlimited (and it is logged)
+    # rather than answer 500 (throttle.py does the same for wrong credentials).
+    RATELIMIT_SWALLOW_ERRORS = True
     # Wrong credentials (throttle.py), counted per account (a user, a project) and per
     # client address; right ones and requests without credentials are never counted.
     RATELIMIT_ACCOUNT = _env("SPENDSENSE_RATELIMIT_ACCOUNT", "5 per minute; 20 per hour")

@@ -36,6 +36,8 @@ from flask import current_app, g, request
 from flask_login import user_logged_in
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse_many
+from limits.errors import StorageError
+from redis import RedisError
 from werkzeug.exceptions import TooManyRequests
 
 from spendsense.extensions import limiter
@@ -46,6 +48,9 @@ DEVICE_COOKIE = "spendsense_device"
 DEVICE_SALT = "spendsense-known-device"
 # The accounts a known-device cookie remembers, most recent last.
 DEVICE_ACCOUNTS = 5
+# The storage (Redis) out of reach must neither lock everyone out nor answer 500: the
+# attempt goes unthrottled, logged (the slow password hash still paces a guesser).
+STORAGE_ERRORS = (RedisError, StorageError)
 
 
 class Throttled(TooManyRequests):
@@ -135,12 +140,16 @@ def check(account):
         return
     attempt = _Attempt(account, _known_device(account))
     strategy = limiter.limiter
-    for items, identifiers in _buckets(attempt):
-        for item in items:
-            if not strategy.test(item, *identifiers):
-                reset = strategy.get_window_stats(item, *identifiers).reset_time
-                g.throttle_retry_after = max(1, int(reset - time.time()))
-                raise Throttled(g.throttle_retry_after)
+    try:
+        for items, identifiers in _buckets(attempt):
+            for item in items:
+                if not strategy.test(item, *identifiers):
+                    reset = strategy.get_window_stats(item, *identifiers).reset_time
+                    g.throttle_retry_after = max(1, int(reset - time.time()))
+                    raise Throttled(g.throttle_retry_after)
+    except STORAGE_ERRORS:
+        current_app.logger.exception("Rate-limit storage unreachable: a credential attempt is not throttled")
+        return
     g.throttle_attempt = attempt
 
 
@@ -151,9 +160,12 @@ def failed():
         return
     attempt.failed = True
     strategy = limiter.limiter
-    for items, identifiers in _buckets(attempt):
-        for item in items:
-            strategy.hit(item, *identifiers)
+    try:
+        for items, identifiers in _buckets(attempt):
+            for item in items:
+                strategy.hit(item, *identifiers)
+    except STORAGE_ERRORS:
+        current_app.logger.exception("Rate-limit storage unreachable: a wrong credential is not counted")
 
 
 def succeeded(account):

@@ -295,3 +295,16 @@ def test_counts_live_in_redis_when_configured(database_url, people):
             db.engine.dispose()
     finally:
         limiter.reset()
+
+
+def test_an_unreachable_storage_lets_attempts_through_rather_than_answer_500(database_url, people):
+    down = "redis://127.0.0.1:1/0"
+    app = _limited_app(database_url, RATELIMIT_STORAGE_URI=down, CREDENTIAL_CACHE_URI=down)
+    with app.app_context():
+        client = app.test_client()
+        assert _xpenser(client, "alice", "guess").status_code == 401
+        assert _xpenser(client, "alice", PASSWORD).status_code == 200
+        assert _web_login(client, "bob", PASSWORD).status_code == 302
+        assert _create(client, "raclette").status_code == 201
+        db.session.remove()
+        db.engine.dispose()

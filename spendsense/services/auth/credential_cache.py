@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from threading import Lock
 
+import redis
 from flask import current_app
 from werkzeug.security import check_password_hash
 
@@ -55,17 +56,24 @@ class _Memory:
 
 
 class _Redis:
-    def __init__(self, uri):
-        import redis
+    """Redis out of reach is a cache that remembers nothing (logged), never a 500."""
 
-        self._client = redis.Redis.from_url(uri)
+    def __init__(self, uri):
+        self._client = redis.Redis.from_url(uri, socket_timeout=2)
 
     def get(self, key):
-        value = self._client.get(REDIS_PREFIX + key)
+        try:
+            value = self._client.get(REDIS_PREFIX + key)
+        except redis.RedisError:
+            current_app.logger.exception("Credential cache unreachable")
+            return None
         return value.decode() if value is not None else None
 
     def set(self, key, value, seconds, _size):
-        self._client.set(REDIS_PREFIX + key, value, ex=seconds)
+        try:
+            self._client.set(REDIS_PREFIX + key, value, ex=seconds)
+        except redis.RedisError:
+            current_app.logger.exception("Credential cache unreachable")
 
     def clear(self):
         keys = list(self._client.scan_iter(REDIS_PREFIX + "*"))
