@@ -8,7 +8,9 @@ import json
 import pytest
 from flask.testing import FlaskClient
 
+from spendsense import money
 from spendsense.extensions import db
+from spendsense.services.bills import exports as bill_exports
 from spendsense.services.bills import listing
 from spendsense.services.io import exports
 from tests.api.projects_helpers import basic, body, create_project, raw
@@ -103,3 +105,9 @@ def test_the_web_project_export_streams(client, busy, monkeypatch):
 def test_a_missing_project_export_is_still_a_404(client, busy):
     assert client.post("/projects/login", data={"id": "trip", "password": "secret"}).status_code == 302
     assert client.get("/projects/trip/export/bills.xml").status_code == 404
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "BHD", "XXX"])
+@pytest.mark.parametrize("minor", [0, 1, -1, 5, -5, 99, 100, -100, 1234567, -987654321, 2**63 - 1, -(2**63)])
+def test_export_amounts_are_written_as_their_decimals(currency, minor):
+    assert bill_exports.amount_text(minor, currency) == str(money.from_minor(minor, currency))
