@@ -6,6 +6,8 @@
 # make test-browser - only the browser tests
 # make test-api-fuzz - schemathesis against the four OpenAPI documents (tests/fuzz/, a few
 #              minutes; make test leaves it out)
+# make test-fuzz - Hypothesis sends bad input to every route of the four dialects and the
+#              web forms; fails on a 5xx or a half-written change (tests/fuzz/, ~3 minutes)
 # make bench - run every benchmark script under tests/perf/ (prints JSON lines)
 
 PYTHON ?= python3
@@ -17,7 +19,7 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 export FLASK_APP := spendsense
 
-.PHONY: run test test-browser test-api-fuzz bench lint install install-test clean
+.PHONY: run test test-browser test-api-fuzz test-fuzz bench lint install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +50,9 @@ test-browser: install-test
 
 test-api-fuzz: install-test
 	$(BIN)/python -m pytest -m fuzz tests/fuzz $(PYTEST_ARGS)
+
+test-fuzz: install-test
+	$(BIN)/python -m pytest -m fuzz_input tests/fuzz $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python tests/perf/bench_v1.py
