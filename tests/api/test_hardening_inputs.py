@@ -126,3 +126,13 @@ def test_a_nul_byte_in_a_project_id_is_unauthorised(client, project, trio, proje
 def test_a_nul_byte_in_a_new_project_id_is_dropped(client):
     response = projects_helpers.create_project(client, project_id="new\x00trip")
     assert (response.status_code, body(response)) == (201, "newtrip")
+
+
+@pytest.mark.parametrize("number", ["999999999999999999", "9223372036854775808", "0", "-1"])
+def test_a_page_out_of_range_is_each_dialects_bad_request(client, auth, project, number):
+    response = client.get("/v2/users/1/transactions", query_string={"page": number}, headers=auth)
+    assert response.status_code == 400 and response.get_json()["error"]
+    response = client.get("/api/v1/transactions/", query_string={"offset": number, "limit": number}, headers=auth)
+    assert response.status_code == 400 and response.get_json()["error"]
+    response = client.get("/api/projects/raclette/bills", query_string={"page": number}, headers=project.headers)
+    assert response.status_code == 400 and "page" in body(response)
