@@ -1,0 +1,1 @@
+"""Business rules, one package per domain (DESIGN.md): the only place rules live."""
