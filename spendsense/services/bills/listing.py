@@ -67,7 +67,9 @@ def batches(connection, project_id, *, limit=None, offset=0, size=BATCH):
     query = select(*columns(connection.dialect.name)).where(Bill.project_id == project_id).order_by(*ORDER)
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    yield from connection.execute(query, execution_options={"yield_per": size}).partitions()
+    # Closed with the generator: a client leaving mid-body leaves no server-side cursor open.
+    with connection.execute(query, execution_options={"yield_per": size}) as result:
+        yield from result.partitions()
 
 
 def ower_ids(owers):

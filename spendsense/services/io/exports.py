@@ -95,10 +95,11 @@ def batches(where, order_by, *, size=BATCH, connection=None):
     # Core, not ORM, execution: plain rows, without the ORM's per-row loading machinery;
     # and named tuples, whose fields read ten times faster than a Row's attributes.
     # yield_per on this statement only: the label queries read their rows at once.
-    result = connection.execute(query, execution_options={"yield_per": size})
-    for rows in result.partitions():
-        records = list(map(_make_row, rows))
-        yield records, _labels(connection, [record.id for record in records])
+    # Closed with the generator: a client leaving mid-body leaves no server-side cursor open.
+    with connection.execute(query, execution_options={"yield_per": size}) as result:
+        for rows in result.partitions():
+            records = list(map(_make_row, rows))
+            yield records, _labels(connection, [record.id for record in records])
 
 
 def one_of(column, ids, connection):
