@@ -56,7 +56,8 @@ def test_an_old_style_invitation_link_joins(app, client):
     assert guest.get(response.headers["Location"]).headers["Location"] == "/projects/raclette/bills"
     assert guest.get("/projects/raclette/bills").status_code == 200
     # A token that names no project is only a login page.
-    assert client.get("/authenticate?token=garbage").headers["Location"] == "/projects/login"
+    for garbage in ("garbage", "a.b.c", "é.ü", "WzFd.x"):  # WzFd: [1], a list without an id
+        assert client.get("/authenticate", query_string={"token": garbage}).headers["Location"] == "/projects/login"
 
 
 def test_the_pages_behind_still_check_access(app, client):

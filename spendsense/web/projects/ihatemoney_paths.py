@@ -14,14 +14,15 @@ project and stays a 404.
 import re
 
 from flask import abort, current_app, redirect, request, url_for
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import URLSafeSerializer
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter, ValidationError
 
 from spendsense.web.projects import bp
 from spendsense.web.projects.access import takes_project_id
 
-_BILL_LIST = re.compile(r"/([^/]+)/")
+# Project ids are slugs (services/bills/projects.py slugify).
+_BILL_LIST = re.compile(r"/([A-Za-z0-9_-]+)/")
 # ihatemoney's export files, by SpendSense's name for them (web/projects/io.py).
 EXPORT_NAMES = {"bills": "bills", "transactions": "settlement"}
 
@@ -49,13 +50,13 @@ class ProjectSegment(BaseConverter):
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("ihm_project", ProjectSegment))
 
 
-def alias(rule, endpoint, name, **options):
+def alias(rule, endpoint, name):
     """Register ``rule`` (ihatemoney's) as a permanent redirect to ``endpoint`` (ours)."""
     def view(project_id, **values):
         return redirect(url_for(endpoint, project_id=project_id, **values), 308)
     view.__name__ = name
     bp.add_url_rule(rule.replace("<project_id>", "<ihm_project:project_id>"), name, takes_project_id(view),
-                    methods=["GET"], **options)
+                    methods=["GET"])
 
 
 alias("/<project_id>/history", "web.projects.history", "ihm_history")
@@ -95,10 +96,7 @@ def ihm_export(project_id, name, fmt):
 def _token_project(token):
     """The project id a project token names, read without checking its signature: the
     invitation page it leads to checks the whole token."""
-    try:
-        data = URLSafeSerializer("").loads_unsafe(token)[1]
-    except BadData:
-        return None
+    data = URLSafeSerializer("").loads_unsafe(token)[1]  # (False, None) when unreadable
     return data[0] if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str) else None
 
 
