@@ -111,6 +111,11 @@ class Config:
     # remember cookie, ticked or not: web/login_flow.py re-issues it (rotated) for the
     # logins that asked for it.
     REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_IDLE_DAYS)
+    # Re-authentication (services/auth/reauth.py): a password given again before switching
+    # two-factor off, revoking a key or deleting the account holds this long. The login's
+    # second step (the two-factor code) waits this long after the password.
+    REAUTH_SECONDS = int(_env("SPENDSENSE_REAUTH_SECONDS", "300"))
+    TWO_FACTOR_PENDING_SECONDS = int(_env("SPENDSENSE_TWO_FACTOR_PENDING_SECONDS", "300"))
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
