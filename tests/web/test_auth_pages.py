@@ -334,6 +334,9 @@ def test_failed_logins_are_throttled(limited_browser):
     for _ in range(3):  # successful logins leave the budget alone
         assert login(limited_browser, "alice", PASSWORD).status_code == 302
         limited_browser.post("/logout")
+    # A browser that logged in is a known device, with a budget of its own (throttle.py):
+    # without its cookie this is the guesser's browser again.
+    limited_browser.delete_cookie("spendsense_device")
     assert login(limited_browser, "alice", "wrong password").status_code == 401
     throttled = login(limited_browser, "alice", "wrong password")
     assert throttled.status_code == 429
@@ -342,6 +345,3 @@ def test_failed_logins_are_throttled(limited_browser):
     assert "Please wait a minute and try again." in html
     assert login(limited_browser, "alice", PASSWORD).status_code == 429
     assert limited_browser.get("/login").status_code == 200  # only POSTs count
-    # A browser that logged in is a known device, with a budget of its own (throttle.py):
-    # without its cookie this is the guesser's browser again.
-    limited_browser.delete_cookie("spendsense_device")
