@@ -6,16 +6,12 @@ The database is this test's own (``<suite database>_scale_out``), made, migrated
 dropped here; the servers are real processes on free ports, stopped whatever happens.
 """
 
-import contextlib
 import http.client
 import json
 import os
-import re
-import signal
 import subprocess
 import sys
 import threading
-import time
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -32,6 +28,7 @@ from spendsense.services.auth import tokens, users
 from spendsense.services.ledger import accounts, balances
 from spendsense.services.scope import ledger_for
 from tests.conftest import PASSWORD, make_app
+from tests.perf.bench_v1 import Deadline, Server, free_port
 
 pytestmark = [
     pytest.mark.slow,
@@ -42,7 +39,6 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 WRITERS = 8
 PER_WRITER = 30
-LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
 
 @pytest.fixture
@@ -82,52 +78,22 @@ def database():
         admin.dispose()
 
 
-class Gunicorn:
-    """``gunicorn -w 2 wsgi:app`` on a port the system picks (read back from its log)."""
+class Gunicorn(Server):
+    """``gunicorn -w 2 wsgi:app`` on PostgreSQL: the benchmarks' server process (waiting
+    until ready, its log's tail, stopping its whole process group), with this test's
+    database and environment."""
 
     def __init__(self, database_url, log_path):
+        self.port = free_port()
+        self.ready_path, self.ready_status = "/api/v1/token/check/", 401
         self.log_path = log_path
         self.log = open(log_path, "w", encoding="utf-8")
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "scale-out-test-secret-key",
                "SPENDSENSE_ENV": "development", "SPENDSENSE_RATELIMIT_ENABLED": "0",
                "SPENDSENSE_POST_DUE_ON_REQUEST": "0", "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(
-            [str(GUNICORN), "-w", "2", "-b", "127.0.0.1:0", "--timeout", "60", "--graceful-timeout", "5",
+            [str(GUNICORN), "-w", "2", "-b", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
              "wsgi:app"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.port = None
-
-    def wait_ready(self, timeout=120):
-        # Booting a worker imports the whole app: seconds, more on a loaded CI machine.
-        limit = time.monotonic() + timeout
-        while time.monotonic() < limit:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.tail()}")
-            if self.port is None:
-                found = LISTENING.search(self.tail(lines=200))
-                self.port = int(found.group(1)) if found else None
-            if self.port is not None:
-                with contextlib.suppress(OSError, http.client.HTTPException):
-                    if request(self.port, "/api/v1/token/check/")[0] == 401:
-                        return
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn was not ready in {timeout} s:\n{self.tail()}")
-
-    def tail(self, lines=30):
-        with contextlib.suppress(OSError):
-            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-        return ""
-
-    def stop(self):
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)  # its own session: the arbiter and its workers
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self.log.close()
 
 
 def request(port, path, headers=None):
@@ -153,7 +119,8 @@ def test_two_instances_eight_writers_exact_balances(database, tmp_path):
     try:
         servers = [Gunicorn(database["url"], tmp_path / f"gunicorn-{n}.log") for n in range(2)]
         for server in servers:
-            server.wait_ready()
+            # Booting a worker imports the whole app: seconds, more on a loaded CI machine.
+            server.wait_ready(Deadline(120), cap=120)
         headers = {"Authorization": f"Token {database['token']}"}
         barrier = threading.Barrier(WRITERS)
         failures = []
