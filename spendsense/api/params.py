@@ -4,6 +4,7 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
+from spendsense import limits
 from spendsense.jsonio import TOO_DEEP, TooDeep
 
 INVALID_JSON = "Request body is not valid JSON."
@@ -24,7 +25,7 @@ def _caused_by_depth(exc):
 
 def json_body():
     """The JSON object of the body, {} when there is none; BadBody when it is malformed."""
-    if not request.is_json or not request.get_data(cache=True):
+    if not request.is_json or not limits.request_body():
         return {}
     try:
         data = request.get_json(force=True)

@@ -401,7 +401,9 @@ def test_export_downloads(client, flat):
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="flat-12-bills.csv"'
     assert "'=cmd" in text(response)
+    assert response.headers["Cache-Control"] == "no-store"  # every bill, opened with the cookie
     plan = client.get("/projects/flat-12/export/settlement.json")
+    assert plan.headers["Cache-Control"] == "no-store"
     assert json.loads(text(plan))[0]["receiver"] == "Ann"
     assert client.get("/projects/flat-12/export/bills.xml").status_code == 404
     assert client.get("/projects/flat-12/export/secrets.csv").status_code == 404

@@ -8,6 +8,7 @@ from spendsense import streaming
 from spendsense.api import pagination
 from spendsense.api.params import json_body
 from spendsense.api.projects import bp, creation_limit, guarded, respond, serializers
+from spendsense.security_headers import no_store
 from spendsense.services import validation
 from spendsense.services.audit import Actor
 from spendsense.services.bills import bills as project_bills
@@ -112,6 +113,7 @@ def delete_project(project_id):
 
 
 @bp.route("/projects/<project_id>/token", methods=["GET"])
+@no_store  # the answer is an invitation token
 @guarded
 def project_token(project_id):
     return respond({"token": shared_bills.issue_token(g.project)})

@@ -3,12 +3,13 @@ contract) and POST with form or JSON fields alike."""
 
 from datetime import timedelta
 
-from flask import current_app, g, jsonify
+from flask import current_app, g, jsonify, request
 
 from spendsense import money, throttle
 from spendsense.api import pagination
 from spendsense.api.params import merged
 from spendsense.api.v1 import bp, error, serializers
+from spendsense.security_headers import no_store
 from spendsense.services import validation
 from spendsense.services.auth import tokens, users
 from spendsense.services.errors import AuthenticationFailed, Invalid
@@ -27,6 +28,7 @@ USER_FILTER_WORDS = ("true", "false")
 
 
 @bp.route("/token/", methods=["POST"])
+@no_store  # the answer is a new key
 def obtain_token():
     data = merged()
     missing = {field: ["This field is required."] for field in ("username", "password")
@@ -38,6 +40,8 @@ def obtain_token():
         user = users.authenticate(data.get("username"), data.get("password"))
     except AuthenticationFailed as exc:
         throttle.failed()
+        users.record_failed_login(data.get("username"), detail="v1 token endpoint", address=request.remote_addr,
+                                  user_agent=request.user_agent.string)
         return jsonify({"non_field_errors": [exc.message]}), 400
     if user.totp_enabled_at is not None:
         # A key obtained with the password alone would open the account without its

@@ -14,6 +14,7 @@ from flask import current_app, request
 from pydantic import TypeAdapter, ValidationError
 from werkzeug.exceptions import BadRequest
 
+from spendsense import limits
 from spendsense.api.openapi import Operation, Registry
 from spendsense.api.v2.fields import Error
 from spendsense.jsonio import TooDeep
@@ -134,7 +135,7 @@ def _json_object():
     """The body as a JSON object; an empty body is {} (every v2 body field is optional
     or checked by its model). v2 bodies are JSON whatever the Content-Type says: a form
     could not carry a number or a list."""
-    raw = request.get_data(cache=True)
+    raw = limits.request_body()
     if not raw.strip():
         return {}
     try:

@@ -4,6 +4,7 @@ ihatemoney's JSON and CSV formats (Cospend's CSV imports too)."""
 from flask import abort, flash, g, redirect, url_for
 
 from spendsense import streaming
+from spendsense.security_headers import no_store
 from spendsense.services.bills import exports as bill_exports
 from spendsense.services.errors import Invalid
 from spendsense.web.helpers import apply_errors, render_form
@@ -16,6 +17,7 @@ EXPORTS = {"bills": bill_exports.stream_bills, "settlement": bill_exports.stream
 
 
 @bp.route("/projects/<project_id>/export/<what>.<fmt>")
+@no_store  # every bill of the project, opened with the cookie: no cache may keep it
 def export(what, fmt):
     project = g.project
     if what not in EXPORTS or fmt not in MIMETYPES:
