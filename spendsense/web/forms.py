@@ -129,6 +129,9 @@ class CategoryDeleteForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=100)])
+    # One per rendered form (web/profile.py): the same form posted twice makes one key.
+    nonce = HiddenField(validators=[DataRequired(message="The form is out of date: make the key again."),
+                                    Length(max=64)])
 
 
 COLUMN_ROLES = (("ignore", "Ignore"), ("date", "Date"), ("amount", "Amount (signed)"),

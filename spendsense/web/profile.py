@@ -1,9 +1,11 @@
 """The profile (totals and settings), the API token page and the security log."""
 
+import secrets
+import time
 from datetime import UTC
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from spendsense.security_headers import no_store
@@ -96,28 +98,76 @@ def security_log_page():
                            zone=current_user.timezone, label=security_log.label)
 
 
-@bp.route("/link_api/", methods=["GET", "POST"])
-@login_required
-@no_store  # shows a new key once
-def api_tokens():
-    form = TokenForm()
-    new_secret = None
-    if form.validate_on_submit():
-        try:
-            _token, new_secret = tokens.issue(current_user.id, form.name.data, **client_info())
-        except Invalid as exc:
-            apply_errors(form, exc)
-        else:
-            # The new key is in this answer only: never in the cookie, never cached
-            # (no_store). The form is emptied, so the page does not invite a second one.
-            form = TokenForm(formdata=None)
+KEY_NONCES = "key_nonces"
+# A nonce is remembered this long, and at most this many (the session is a cookie):
+# enough for the reload or the Back-and-resubmit of any recent key form.
+NONCE_SECONDS = 3600
+NONCE_COUNT = 20
+ALREADY_MADE = "This key was already made and its secret shown once; make a new one if you lost it."
+
+
+def _token_page(form, *, new_secret=None):
+    if new_secret is not None or not form.nonce.data:
+        # A fresh nonce for the next key (the one just used is spent).
+        form.nonce.data = secrets.token_urlsafe(16)
     return render_form("tokens.html", form, tokens=tokens.list_for(current_user.id), new_secret=new_secret,
                        revoke_form=ConfirmForm())
 
 
+def _claim_nonce(nonce):
+    """True the first time ``nonce`` is used, False after. Used nonces are kept in the
+    session: it travels with the very browser that reloads or resubmits the form, to
+    whichever worker answers, with no shared store needed."""
+    now = int(time.time())
+    used = [entry for entry in session.get(KEY_NONCES, [])
+            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], int)
+            and now - entry[1] < NONCE_SECONDS]
+    if any(entry[0] == nonce for entry in used):
+        return False
+    session[KEY_NONCES] = [*used[-(NONCE_COUNT - 1):], [nonce, now]]
+    return True
+
+
+@bp.route("/link_api/", methods=["GET"])
+@login_required
+@no_store  # shows a new key once
+def api_tokens():
+    return _token_page(TokenForm())
+
+
+@bp.route("/link_api/", methods=["POST"])
+@login_required
+@no_store
+@reauth_required  # a stolen session alone must not mint a key that outlives logout
+def issue_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        if form.nonce.errors:
+            form.form_errors.extend(form.nonce.errors)
+            form.nonce.data = ""
+        return _token_page(form)
+    if not _claim_nonce(form.nonce.data):
+        # A reload of the answer that showed a key, or Back and resubmit: no second key.
+        flash(ALREADY_MADE, "info")
+        return _token_page(TokenForm(formdata=None))
+    try:
+        _token, new_secret = tokens.issue(current_user.id, form.name.data, **client_info())
+    except Invalid as exc:
+        apply_errors(form, exc)
+        return _token_page(form)
+    # The new key is in this answer only: never in the cookie, never cached (no_store).
+    # The form is emptied, so the page does not invite a second one.
+    return _token_page(TokenForm(formdata=None), new_secret=new_secret)
+
+
+def _revoking(token_id):
+    name = next((t.name for t in tokens.list_for(current_user.id) if t.id == token_id), None)
+    return f"revoke the API key “{name}”" if name else "revoke this API key"
+
+
 @bp.route("/link_api/<int:token_id>/revoke", methods=["POST"])
 @login_required
-@reauth_required
+@reauth_required(describe=lambda token_id: _revoking(token_id))
 def revoke_token(token_id):
     if ConfirmForm().validate_on_submit():
         try:

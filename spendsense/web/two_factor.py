@@ -21,7 +21,7 @@ from spendsense import throttle
 from spendsense.extensions import db
 from spendsense.models import User
 from spendsense.security_headers import no_store
-from spendsense.services.auth import two_factor
+from spendsense.services.auth import security_log, two_factor
 from spendsense.services.errors import AuthenticationFailed, Invalid
 from spendsense.web import bp
 from spendsense.web.account import client_info, reauth_required
@@ -85,7 +85,10 @@ def two_factor_login():
         try:
             used = two_factor.check_code(user.id, form.code.data, **client_info())
         except AuthenticationFailed as exc:
+            security_log.record_failure(user.id, "two_factor_failed", detail="login", **client_info())
             form.code.errors = [exc.message]
+            # The box is emptied for the next code, not refilled with the wrong one.
+            form.code.data = ""
             refused = True
         else:
             pending = session.pop(PENDING_KEY)
@@ -107,7 +110,7 @@ def two_factor_settings():
 @bp.route("/account/two-factor/setup", methods=["GET", "POST"])
 @no_store
 @login_required
-@reauth_required
+@reauth_required("switch two-factor login on")
 def two_factor_setup():
     if two_factor.is_enabled(current_user):
         flash(two_factor.ALREADY_ON, "info")
@@ -133,7 +136,7 @@ def _show_codes(codes, *, first):
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
 @no_store
 @login_required
-@reauth_required
+@reauth_required("make new recovery codes")
 def two_factor_new_codes():
     if ConfirmForm().validate_on_submit():
         try:
@@ -147,7 +150,7 @@ def two_factor_new_codes():
 
 @bp.route("/account/two-factor/disable", methods=["POST"])
 @login_required
-@reauth_required
+@reauth_required("switch two-factor login off")
 def two_factor_disable():
     if ConfirmForm().validate_on_submit():
         two_factor.disable(current_user.id, **client_info())

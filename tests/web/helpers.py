@@ -29,6 +29,16 @@ def text(response):
     return response.get_data(as_text=True)
 
 
+def key_form(client, name, password=None):
+    """The fields of the API key form as a browser posts them: the one-time nonce of a
+    freshly rendered form (web/profile.py) and, when given, the password asked again."""
+    html = text(client.get("/link_api/"))
+    data = {"name": name, "nonce": re.search(r'name="nonce" type="hidden" value="([^"]+)"', html).group(1)}
+    if password is not None:
+        data["reauth_password"] = password
+    return data
+
+
 def csrf_token(html):
     """The CSRF token of the first form on the page."""
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(

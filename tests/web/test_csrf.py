@@ -12,6 +12,7 @@ from tests.web.helpers import (
     balance,
     csrf_token,
     fresh,
+    key_form,
     live_count,
     text,
     user_count,
@@ -156,13 +157,14 @@ def test_forms_with_the_pages_token_work(alice_browser, ledger, data):
         **form_for(data), "opening_balance": "100", "csrf_token": csrf_token(page)}).status_code == 302
 
     page = text(alice_browser.get("/link_api/"))
-    assert 'id="new-token-value"' in text(alice_browser.post("/link_api/", data={
-        "name": "phone", "csrf_token": csrf_token(page)}, follow_redirects=True))
-    # Revoking asks for the password again (web/account.py), in the same POST's form.
+    # Revoking and issuing keys ask for the password again (web/account.py), in the
+    # same POST's form; once given, it holds for a few minutes.
     assert alice_browser.post(f"/link_api/{data['token']}/revoke",
                               data={"csrf_token": csrf_token(page)}).status_code == 200
     assert alice_browser.post(f"/link_api/{data['token']}/revoke",
                               data={"csrf_token": csrf_token(page), "reauth_password": PASSWORD}).status_code == 302
+    assert 'id="new-token-value"' in text(alice_browser.post("/link_api/", data={
+        **key_form(alice_browser, "phone"), "csrf_token": csrf_token(page)}, follow_redirects=True))
     assert state(ledger, data)[2] == "Renamed"
     assert state(ledger, data)[8] is not None  # revoked
 

@@ -12,7 +12,7 @@ from spendsense.extensions import db
 from spendsense.models import SecurityEvent
 from spendsense.services.auth import security_log, tokens, users
 from tests.conftest import PASSWORD
-from tests.web.helpers import fresh, text
+from tests.web.helpers import fresh, key_form, text
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0"
 HEADERS = {"User-Agent": BROWSER}
@@ -56,7 +56,7 @@ def test_a_refused_password_change_records_nothing(logged_in, user):
 
 
 def test_keys_issued_and_revoked_are_recorded(logged_in, user):
-    logged_in.post("/link_api/", data={"name": "Laptop CLI"}, headers=HEADERS)
+    logged_in.post("/link_api/", data=key_form(logged_in, "Laptop CLI", PASSWORD), headers=HEADERS)
     token = tokens.list_for(user.id)[0]
     tokens.revoke(user.id, token.id, address="198.51.100.1", user_agent=BROWSER)
     issued, revoked = events(user.id)[-2:]
@@ -124,7 +124,7 @@ def test_the_profile_links_to_it(logged_in):
 
 def test_a_new_key_never_travels_in_the_session_cookie(app, logged_in, user):
     serializer = app.session_interface.get_signing_serializer(app)
-    response = logged_in.post("/link_api/", data={"name": "Phone"})
+    response = logged_in.post("/link_api/", data=key_form(logged_in, "Phone", PASSWORD))
     assert response.headers["Cache-Control"] == "no-store"
     secret = re.search(r'value="([0-9a-f]{40})" id="new-token-value"', text(response)).group(1)
     assert tokens.verify(secret).id == user.id

@@ -9,7 +9,7 @@ from spendsense.extensions import db
 from spendsense.models import ApiToken
 from spendsense.services.auth import tokens
 from tests.conftest import PASSWORD
-from tests.web.helpers import field_errors, fresh, text
+from tests.web.helpers import field_errors, fresh, key_form, text
 
 
 def secret_on(html):
@@ -38,7 +38,7 @@ def test_empty_page(logged_in):
 def test_create_shows_the_secret_once_with_a_copy_button(logged_in, user):
     # The answer to the POST itself shows the key (issue 13: it used to ride in the
     # session cookie through a redirect), and no cache may keep it.
-    response = logged_in.post("/link_api/", data={"name": "Laptop CLI"})
+    response = logged_in.post("/link_api/", data=key_form(logged_in, "Laptop CLI", PASSWORD))
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     html = text(response)
@@ -85,7 +85,7 @@ def test_list_shows_name_prefix_created_and_last_used(logged_in, user):
     ("bad\x07name", "Token name must not contain control characters."),
 ])
 def test_create_invalid_name(logged_in, name, message):
-    response = logged_in.post("/link_api/", data={"name": name})
+    response = logged_in.post("/link_api/", data=key_form(logged_in, name, PASSWORD))
     assert response.status_code == 422
     html = text(response)
     assert field_errors(html, "name") == [message]

@@ -18,7 +18,7 @@ from flask_httpauth import HTTPBasicAuth
 
 from spendsense import throttle
 from spendsense.api.errors import register_error_handlers, register_throttled
-from spendsense.services.auth import credential_cache, tokens, users
+from spendsense.services.auth import credential_cache, security_log, tokens, users
 from spendsense.services.errors import AuthenticationFailed
 
 bp = Blueprint("xpenser", __name__)
@@ -75,20 +75,25 @@ def _verify(login, password):
         return None  # no credentials: a plain 401, not counted
     password = password or ""
     found = users.find_by_login(login)
+    # An API key first (one indexed query, no hash), before the throttle: a key is 160
+    # random bits, not a password to guess, so a right one is never refused because
+    # someone guessed the account's password. A wrong "key" is a wrong password below.
+    user = _key_holder(found, password)
+    if user is not None:
+        g.user = user
+        return user
     throttle.check(throttle.user_key(found.id) if found is not None else throttle.account_key("login", login))
-    # A password verified a moment ago first (no hash, no query), then an API key (one
-    # indexed query), then the password's slow hash.
+    # A password verified a moment ago (no hash), else the password's slow hash.
     if credential_cache.remembered(found, login, password):
         user = found
     else:
-        user = _key_holder(found, password)
-        if user is not None:
-            g.user = user
-            return user
         try:
             user = credential_cache.user(login, password, found=found)
         except AuthenticationFailed:
             throttle.failed()
+            if found is not None:
+                security_log.record_failure(found.id, "login_failed", detail="Xpenser API",
+                                            address=request.remote_addr, user_agent=request.user_agent.string)
             return None
     if user.totp_enabled_at is not None:
         # The password is right, so not counted; but alone it is not enough.

@@ -6,6 +6,8 @@ write transaction, so an event exists exactly when its change does. Views pass t
 client's address and browser; services never read the request.
 """
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from spendsense.extensions import db
@@ -22,6 +24,7 @@ ACTIONS = {
     "password_changed": "Password changed",
     "two_factor_enabled": "Two-factor login switched on",
     "two_factor_disabled": "Two-factor login switched off",
+    "two_factor_failed": "Wrong two-factor code",
     "recovery_code_used": "Recovery code used",
     "recovery_codes_regenerated": "New recovery codes made",
     "key_issued": "API key issued",
@@ -45,6 +48,27 @@ def record(user_id, action, *, detail="", address=None, user_agent=None):
                               user_agent=(user_agent or None) and user_agent[:USER_AGENT_LENGTH])
         session.add(event)
     return event
+
+
+# A guesser (or a script with an old password) can fail as often as the throttle lets
+# it, from many addresses: one failure per account, action and address a minute says
+# all the owner needs to know, and keeps the log (a table row each) small.
+FAILURE_EVERY = timedelta(minutes=1)
+
+
+def record_failure(user_id, action, *, detail="", address=None, user_agent=None):
+    """``record`` a failed attempt (login_failed, two_factor_failed), unless the same
+    account already has one of the same action from the same address within
+    FAILURE_EVERY; the event, or None when it was left out."""
+    address = (address or None) and address[:ADDRESS_LENGTH]
+    since = utcnow() - FAILURE_EVERY
+    same_address = (SecurityEvent.address.is_(None) if address is None else SecurityEvent.address == address)
+    seen = db.session.scalar(select(SecurityEvent.id).where(
+        SecurityEvent.user_id == user_id, SecurityEvent.action == action, same_address,
+        SecurityEvent.created_at >= since).limit(1))
+    if seen is not None:
+        return None
+    return record(user_id, action, detail=detail, address=address, user_agent=user_agent)
 
 
 def recent(user_id, *, limit=100, before_id=None):

@@ -34,6 +34,7 @@ _MISREAD = str.maketrans("oil", "011")
 VALID_WINDOW = 1
 MAX_CODE_LENGTH = 64
 WRONG_CODE = "That code is not right. Enter the current code of your authenticator app, or a recovery code."
+USED_RECOVERY_CODE = "This recovery code has already been used."
 ALREADY_ON = "Two-factor login is already on."
 
 
@@ -152,7 +153,10 @@ def check_code(user_id, code, *, address=None, user_agent=None, now=None):
                                        RecoveryCode.code_hash == _digest(user_id, cleaned))
             .values(used_at=utcnow()).execution_options(synchronize_session=False))
         if spent.rowcount != 1:
-            raise AuthenticationFailed(WRONG_CODE)
+            used = db.session.scalar(select(RecoveryCode.id).where(
+                RecoveryCode.user_id == user_id, RecoveryCode.code_hash == _digest(user_id, cleaned),
+                RecoveryCode.used_at.is_not(None)).limit(1))
+            raise AuthenticationFailed(USED_RECOVERY_CODE if used is not None else WRONG_CODE)
         left = unused_code_count(user_id)
         security_log.record(user_id, "recovery_code_used", detail=f"{left} left", address=address,
                             user_agent=user_agent)

@@ -133,11 +133,12 @@ def authenticate(login, password):
     return user
 
 
-def record_failed_login(login, *, address=None, user_agent=None):
-    """Note a wrong password in the security log of the account it was for, if any."""
+def record_failed_login(login, *, detail="", address=None, user_agent=None):
+    """Note a wrong password in the security log of the account it was for, if any
+    (``detail``: which door, e.g. "Xpenser API"; at most one a minute per address)."""
     user = find_by_login(login)
     if user is not None:
-        security_log.record(user.id, "login_failed", address=address, user_agent=user_agent)
+        security_log.record_failure(user.id, "login_failed", detail=detail, address=address, user_agent=user_agent)
 
 
 def change_password(user_id, current_password, new_password, *, address=None, user_agent=None):
