@@ -54,6 +54,7 @@ from spendsense.web import (  # noqa: E402,F401  (routes register on bp)
     reports,
     rules,
     searches,
+    throttled,
     transactions,
     two_factor,
 )

@@ -341,7 +341,35 @@ def test_failed_logins_are_throttled(limited_browser):
     throttled = login(limited_browser, "alice", "wrong password")
     assert throttled.status_code == 429
     html = text(throttled)
-    assert "<h1>Too many attempts</h1>" in html
-    assert "Please wait a minute and try again." in html
+    # The same form again, the login kept, the password not, the real wait said.
+    assert 'value="alice"' in html and "wrong password" not in html
+    assert "Too many attempts. Try again in " in html and "second" in html
+    assert 0 < int(throttled.headers["Retry-After"]) <= 60
     assert login(limited_browser, "alice", PASSWORD).status_code == 429
     assert limited_browser.get("/login").status_code == 200  # only POSTs count
+
+
+def test_throttled_register_keeps_the_form_and_says_the_hourly_wait(database_url):
+    """Issue 13 review: the 11th sign-up of an hour answered a bare page saying "a minute"."""
+    from spendsense.extensions import limiter
+    from tests.conftest import make_app
+
+    limited = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_SIGNUP="1 per hour")
+    with limited.app_context():
+        limiter.reset()
+        try:
+            browser = limited.test_client()
+            first = {"username": "carol", "email": "carol@example.com", "password": PASSWORD, "confirm": PASSWORD}
+            assert browser.post("/register", data=first).status_code == 302
+            browser.post("/logout")
+            again = {"username": "dave", "email": "dave@example.com", "password": PASSWORD, "confirm": PASSWORD}
+            throttled = browser.post("/register", data=again)
+            assert throttled.status_code == 429
+            html = text(throttled)
+            assert 'value="dave"' in html and 'value="dave@example.com"' in html and PASSWORD not in html
+            assert "Too many attempts. Try again in 60 minutes." in html or "Try again in 59 minutes." in html
+            assert 3500 <= int(throttled.headers["Retry-After"]) <= 3600
+        finally:
+            limiter.reset()
+            db.session.remove()
+            db.engine.dispose()
