@@ -138,7 +138,7 @@ def api_tokens():
 @bp.route("/link_api/", methods=["POST"])
 @login_required
 @no_store
-@reauth_required  # a stolen session alone must not mint a key that outlives logout
+@reauth_required("make a new API key")  # a stolen session alone must not mint a key that outlives logout
 def issue_token():
     form = TokenForm()
     if not form.validate_on_submit():

@@ -58,7 +58,7 @@ def test_a_stale_confirmation_asks_again_and_keeps_the_typed_username(logged_in,
     assert wrong.status_code == 401 and users() == ["alice"]
     # only the action's own fields are carried on, once
     hidden = re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"|<input type="hidden" name="([^"]+)"', text(wrong))
-    assert ["".join(names) for names in hidden] == ["csrf_token", "reauth_next", "confirm_username"]
+    assert ["".join(names) for names in hidden] == ["csrf_token", "reauth_next", "reauth_back", "confirm_username"]
     done = logged_in.post("/account/delete", data={"confirm_username": "alice", "reauth_password": PASSWORD})
     assert done.headers["Location"] == "/login" and users() == []
     fresh()
