@@ -156,7 +156,14 @@
       }
       const copy = event.target.closest("[data-copy]");
       if (copy) copyFrom(copy.dataset.copy, copy);
+      const share = event.target.closest("[data-share]");
+      if (share) {
+        const input = $(share.dataset.share);
+        navigator.share({ title: share.dataset.shareTitle || document.title, url: input.value }).catch(() => {});
+      }
     });
+
+    if (navigator.share) $$("[data-share]").forEach((button) => { button.hidden = false; });
 
     $$("form").forEach((form) => {
       if ($('input[name="kind"]', form)) {

@@ -124,6 +124,7 @@ def settings():
     form = ProjectSettingsForm(obj=project)
     form.default_currency.choices = currency_choices()
     if form.validate_on_submit():
+        old_stamp = shared_bills.grant_stamp(project)
         try:
             updated = shared_bills.update_project(
                 project.id, current_password=form.current_password.data, name=form.name.data,
@@ -136,7 +137,11 @@ def settings():
             # A new code ended every grant to the project; this browser has just proved
             # the old one and set the new one, so it stays in.
             remember(updated, ADMIN)
-            flash("Settings saved.", "success")
+            if shared_bills.grant_stamp(updated) != old_stamp:
+                flash("Settings saved. The private code changed: old invitation links and every other browser "
+                      "that had this project open are shut out.", "success")
+            else:
+                flash("Settings saved.", "success")
             return redirect(url_for("web.projects.settings"))
     return render_form("projects/settings.html", form, delete_form=ProjectLoginForm(formdata=None))
 

@@ -18,8 +18,9 @@ from itsdangerous import URLSafeSerializer
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter, ValidationError
 
+from spendsense.services.bills import lookup
 from spendsense.web.projects import bp
-from spendsense.web.projects.access import takes_project_id
+from spendsense.web.projects.access import role_for, takes_project_id
 
 # Project ids are slugs (services/bills/projects.py slugify).
 _BILL_LIST = re.compile(r"/([A-Za-z0-9_-]+)/")
@@ -109,6 +110,10 @@ def ihm_authenticate():
     if project_id:
         return redirect(url_for("web.projects.join", project_id=project_id, token=token))
     wanted = request.args.get("project_id", "").strip()
+    # A browser that may already open the project (its owner, a grant) goes straight in.
+    project = lookup.find_project(wanted) if wanted else None
+    if project is not None and role_for(project) is not None:
+        return redirect(url_for("web.projects.bills", project_id=project.id))
     return redirect(url_for("web.projects.login", id=wanted) if wanted else url_for("web.projects.login"))
 
 
