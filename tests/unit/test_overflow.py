@@ -1,9 +1,12 @@
 """Balances and totals stay inside BIGINT: a write that would leave it is refused whole.
 
 Before the guard, 9,240 maximal incomes made a SQLite balance a REAL (9.24e18) and broke
-/profile and check-balances for the whole instance.
+/profile and check-balances for the whole instance; with the guard at BIGINT, two accounts
+near it still overflowed every sum across them. Now LIMIT and the account cap keep sums
+across a ledger's accounts inside BIGINT too.
 """
 
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -12,9 +15,9 @@ from sqlalchemy import text, update
 from spendsense import money
 from spendsense.extensions import db
 from spendsense.models import Account, Member
-from spendsense.services.bills import splits
+from spendsense.services.bills import members, splits
 from spendsense.services.errors import Invalid
-from spendsense.services.ledger import balances, transactions
+from spendsense.services.ledger import accounts, balances, transactions
 from spendsense.services.ledger.commands import NewTransaction
 from tests.api.projects_helpers import basic as project_basic
 from tests.api.projects_helpers import create_project
@@ -31,6 +34,7 @@ def logged_in_alice(app, user):
     return browser
 
 LARGEST = Decimal(money.MAX_MINOR) / 100  # the largest single EUR amount
+NOON = datetime.combine(date(2024, 5, 2), time(12))  # one day, so every row adds to one category total
 
 
 def near_the_limit(account):
@@ -107,4 +111,87 @@ def test_check_balances_reports_a_balance_that_became_a_real(runner, account):
     assert result.exit_code == 1 and "cached balance 9.23999999999999e+18" in result.output
     result = runner.invoke(args=["check-balances", "--fix"])
     assert result.exit_code == 0 and "fixed" in result.output
+    assert runner.invoke(args=["check-balances"]).exit_code == 0
+
+
+def test_the_caps_keep_every_sum_across_accounts_or_members_inside_bigint():
+    assert balances.MAX_ACCOUNTS * balances.LIMIT < 2**63
+    assert 2 * members.MAX_MEMBERS * balances.LIMIT < 2**63
+
+
+def filled(ledger, account):
+    """The account's all-time earnings brought just under LIMIT with real incomes (the
+    review's imports did it with 9,200 rows of 10,000,000,000,000.00), all in "salary"."""
+    rows = [LARGEST, LARGEST, Decimal(balances.LIMIT - 2 * money.MAX_MINOR - 10**12) / 100]
+    transactions.record_many(ledger, [NewTransaction(amount=amount, account_id=account, category_value="salary",
+                                                     occurred_at=NOON) for amount in rows])
+
+
+def test_two_accounts_near_the_limit_still_sum(ledger, account, savings, auth, client, logged_in_alice):
+    """Each account near LIMIT: the sums across them (profile, reports, the category's day
+    and month totals) stay integers, and every page that shows them answers."""
+    filled(ledger, account)
+    filled(ledger, savings)
+    assert balances.LIMIT - 10**13 < balance(account) <= balances.LIMIT
+    for path in ("/profile", "/reports"):
+        assert logged_in_alice.get(path).status_code == 200, path
+    assert client.get("/api/v1/profile-data/", headers=auth).status_code == 200
+    day, month = (db.session.execute(text(f"SELECT credit, typeof(credit) FROM {table}")).one()
+                  if db.engine.dialect.name == "sqlite" else (None, None)
+                  for table in ("category_day_totals", "category_month_totals"))
+    if day[0] is not None:
+        assert day == month == (2 * balance(account), "integer")
+
+
+def test_a_ledger_holds_at_most_max_accounts(ledger, account, auth, client, logged_in_alice, monkeypatch):
+    """Past the cap, each front door refuses a new account in its own shape, saying why."""
+    monkeypatch.setattr(balances, "MAX_ACCOUNTS", 1)
+    with pytest.raises(Invalid) as caught:
+        accounts.create_account(ledger, "Savings")
+    assert caught.value.message == accounts.TOO_MANY
+    response = client.post("/api/v1/accounts/create/", headers=auth, data={"account": "Savings"})
+    assert (response.status_code, response.get_json()) == (400, {"error": accounts.TOO_MANY})
+    bank = client.post("/v2/users/1/institutions", headers=auth, json={"title": "Bank", "currency_code": "eur"})
+    response = client.post("/v2/users/1/accounts", headers=auth, json={
+        "institution_id": bank.get_json()["id"], "title": "Savings", "currency_code": "eur", "type": "bank"})
+    assert response.status_code == 422 and response.get_json()["error"] == accounts.TOO_MANY
+    response = logged_in_alice.post("/accounts/new", data={"name": "Savings", "type": "bank", "currency": "EUR",
+                                                           "opening_balance": "0"})
+    assert response.status_code == 422 and accounts.TOO_MANY in response.get_data(as_text=True)
+    accounts.delete_account(ledger, account)  # a deleted account no longer counts
+    assert accounts.create_account(ledger, "Savings").name == "Savings"
+
+
+def test_an_opening_balance_cannot_take_the_balance_past_the_limit(ledger, account):
+    filled(ledger, account)
+    start = balance(account)
+    with pytest.raises(Invalid) as caught:
+        accounts.update_account(ledger, account, opening_balance=str(LARGEST))
+    assert caught.value.message == balances.TOO_LARGE
+    assert balance(account) == start
+    accounts.update_account(ledger, account, opening_balance=str(-LARGEST))  # down still works
+    assert balance(account) == start - money.MAX_MINOR
+
+
+def test_check_balances_reports_totals_whose_sum_overflows_or_became_a_real(runner, ledger, account):
+    """Rows whose sum leaves BIGINT (written behind the guards' back) and a category day
+    total stored as a REAL (what two full accounts left before the cap): check-balances
+    reports them and carries on, rather than failing on an SQL SUM of them."""
+    for _ in range(2):
+        transactions.record(ledger, NewTransaction(amount=Decimal("12.50"), account_id=account,
+                                                   category_value="salary", occurred_at=NOON))
+    db.session.execute(text("UPDATE transactions SET amount = 5000000000000000000"))
+    db.session.commit()
+    result = runner.invoke(args=["check-balances"])
+    assert result.exit_code == 1 and "transactions give (0, 10000000000000000000, 2) (debit, credit, count)" in result.output
+    db.session.execute(text("UPDATE transactions SET amount = 1250"))
+    db.session.commit()
+    assert runner.invoke(args=["check-balances"]).exit_code == 0
+    if db.engine.dialect.name != "sqlite":
+        return  # only SQLite stores a REAL in a BIGINT column
+    db.session.execute(text("UPDATE category_day_totals SET credit = 1.84e19"))
+    db.session.commit()
+    result = runner.invoke(args=["check-balances"])
+    assert result.exit_code == 1 and "category day total" in result.output and "1.84e+19" in result.output
+    assert runner.invoke(args=["check-balances", "--fix"]).exit_code == 0
     assert runner.invoke(args=["check-balances"]).exit_code == 0

@@ -23,6 +23,11 @@ DUPLICATE = "This project already have this participant"
 WEIGHT_POSITIVE = "Weights should be positive"
 NOT_DECIMAL = "Not a valid decimal value."
 MAX_WEIGHT = Decimal(1_000_000)
+# At most this many participants, each of whose totals splits.py keeps within LIMIT: a
+# SUM over a project's bills (the statistics' months, paid and transferred together)
+# then stays within 2 x MAX_MEMBERS x LIMIT < 2**63, as an account cap does for ledgers.
+MAX_MEMBERS = 1000
+TOO_MANY = f"A project has at most {MAX_MEMBERS} participants."
 
 
 def parse_weight(value, field="weight"):
@@ -73,6 +78,9 @@ def add_member(project_id, name, weight=None, *, actor=None):
         project = lookup.get_project(project_id, for_update=True)
         if _name_taken(project.id, name):
             raise Invalid.field("name", DUPLICATE)
+        if session.scalar(select(func.count()).select_from(Member).where(Member.project_id == project.id)) \
+                >= MAX_MEMBERS:
+            raise Invalid.field("name", TOO_MANY)
         member = Member(project_id=project.id, name=name, weight_milli=weight_milli, activated=True)
         session.add(member)
         session.flush()

@@ -45,8 +45,9 @@ def _columns(bill_type):
 
 
 def _check_range(payer_column, share_column, payer_id, amount, shares):
-    """Refuse a change that would take a member's total past BIGINT (balances.LIMIT, as
-    for accounts): 9,240 maximal bills would, and SQLite would then keep a REAL."""
+    """Refuse a change that would take a member's total past balances.LIMIT, as for
+    accounts: with members.MAX_MEMBERS, sums across a project's members stay inside
+    BIGINT too (without a limit, 9,240 maximal bills made SQLite keep a REAL)."""
     deltas = defaultdict(lambda: defaultdict(int))
     deltas[payer_id][payer_column] += amount
     for member_id, value in shares.items():

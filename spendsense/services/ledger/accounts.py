@@ -24,6 +24,7 @@ from spendsense.services.scope import get_owned, owned
 from spendsense.services.uow import write_transaction
 
 DUPLICATE_NAME = "An account with this name already exists."
+TOO_MANY = f"A ledger holds at most {balances.MAX_ACCOUNTS} accounts: delete one you no longer use first."
 # update_account's default for institution_id, since None there means "no institution".
 UNCHANGED = object()
 MAX_REORDERED = 1000
@@ -118,6 +119,13 @@ def create_account(ledger_id, name, *, type="bank", currency=None, opening_balan
     minor = money.to_minor(opening, currency)
     try:
         with write_transaction() as session:
+            # The cap keeps every sum across the ledger's accounts inside BIGINT (balances.py).
+            # The ledger's row lock makes two creations at once count one after the other.
+            session.execute(select(Ledger.id).where(Ledger.id == ledger_id).with_for_update())
+            live = session.scalar(select(func.count()).select_from(Account).where(
+                Account.ledger_id == ledger_id, Account.deleted_at.is_(None)))
+            if live >= balances.MAX_ACCOUNTS:
+                raise Invalid.field("name", TOO_MANY)
             position = session.scalar(
                 select(func.coalesce(func.max(Account.position), -1) + 1).where(Account.ledger_id == ledger_id)
             )

@@ -10,9 +10,22 @@ row in between, so every writer first locks the accounts whose balances it will 
 (``lock_accounts``), always in id order: on PostgreSQL a second writer then waits and
 reads the row as the first one left it (it is not reversed twice), and two writers
 never hold one account each while waiting for the other's (no deadlock).
+
+Every cached figure stays inside BIGINT, and so does every SQL SUM over a ledger's rows:
+a write that takes one account's balance, all-time totals or a month's signed
+``transferred`` past ``LIMIT`` is refused, and a ledger holds at most ``MAX_ACCOUNTS``
+live accounts (accounts.create_account), with MAX_ACCOUNTS x LIMIT < 2**63. Spent and
+earned only grow, so each month's and each category total's (category_totals.py: per
+ledger, category, currency and day or month) debit and credit is a part of the live
+accounts' all-time totals (a deleted account's rows are tombstones), and any sum of them
+across the ledger's accounts is bounded by MAX_ACCOUNTS x LIMIT. LIMIT was BIGINT less a
+margin: two accounts at 9.2e18 then overflowed every SUM across them (/profile, /reports,
+the category totals' upserts became REALs on SQLite). Not bounded: a history of transfers
+dated to alternate months (+X in one, -X in the next) keeps each month and the balance in
+range but lets a month range's net move grow; each month stays within LIMIT.
 """
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,8 +35,10 @@ from spendsense.services.errors import Invalid
 from spendsense.services.ledger import category_totals
 
 _SUMMED = ("spent", "earned", "transferred", "count")
-# The largest balance or total kept: BIGINT's range, less a margin for one more amount.
-LIMIT = 2**63 - 1 - 10**16
+# The largest balance or total kept (2.25e15 minor units: 22.5 trillion EUR), and the
+# most live accounts in a ledger: their sums stay below 2**63 (see above).
+LIMIT = (2**63 - 1) // 4096
+MAX_ACCOUNTS = 2000
 TOO_LARGE = "This would take the account past the largest balance SpendSense can keep."
 
 
@@ -103,6 +118,7 @@ def apply_summed(ledger_id, entries, *, sign=1, currencies=None):
         return
     for account_id, (delta, *summed) in sorted(per_account.items()):
         _move_account(session, account_id, delta, dict(zip(_SUMMED, summed, strict=True)))
+    _check_months_transferred(session, per_month)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = MonthlyTotal.__table__
     statement = insert(table)
@@ -140,6 +156,22 @@ def _move_account(session, account_id, delta, totals):
         raise Invalid.field("amount", TOO_LARGE)
 
 
+def _check_months_transferred(session, per_month):
+    """Refuse a month whose signed ``transferred`` would leave LIMIT. Spent and earned
+    only grow, so they stay under the account's all-time totals, but transfers dated to
+    alternate months keep the all-time net small while each month's grows. The accounts
+    are locked (lock_accounts), so the rows read here stay as read until the upsert."""
+    moved = {key: values[2] for key, values in per_month.items() if values[2]}
+    if not moved:
+        return
+    if any(abs(value) > LIMIT for value in moved.values()):
+        raise Invalid.field("amount", TOO_LARGE)
+    rows = session.execute(select(MonthlyTotal.account_id, MonthlyTotal.month, MonthlyTotal.transferred).where(
+        tuple_(MonthlyTotal.account_id, MonthlyTotal.month).in_(sorted(moved))))
+    if any(abs(int(transferred) + moved[(account_id, month)]) > LIMIT for account_id, month, transferred in rows):
+        raise Invalid.field("amount", TOO_LARGE)
+
+
 def apply_transaction(txn, sign):
     # The row's account is in the session already (every writer loaded it to check it).
     currency = txn.account.currency if txn.category_id is not None and txn.transfer_id is None else None
@@ -148,10 +180,14 @@ def apply_transaction(txn, sign):
 
 
 def adjust_opening(account_id, delta):
-    db.session.execute(
-        update(Account).where(Account.id == account_id)
+    """Move the balance with a changed opening balance, inside LIMIT as every other move."""
+    result = db.session.execute(
+        update(Account).where(Account.id == account_id,
+                              Account.balance.between(max(-LIMIT, -LIMIT - delta), min(LIMIT, LIMIT - delta)))
         .values(balance=Account.balance + delta).execution_options(synchronize_session=False)
     )
+    if result.rowcount != 1:
+        raise Invalid.field("opening_balance", TOO_LARGE)
 
 
 def forget_account(account_id):
@@ -163,17 +199,28 @@ def recompute(session, *, fix=False):
 
     Returns a list of human-readable differences; with ``fix`` the caches are rewritten.
     Used by ``flask check-balances``; it scans everything, so it is not for requests.
+    The sums are made here, in Python integers, from one pass over the rows: an SQL SUM
+    over cached figures gone wrong (a REAL, a total past BIGINT) could fail and stop the
+    check that is there to find them.
     """
     problems = []
     live = Transaction.deleted_at.is_(None)
-    plain = Transaction.transfer_id.is_(None)
-    sums = {account_id: [int(value) for value in values] for account_id, *values in session.execute(
-        select(Transaction.account_id, func.sum(Transaction.amount),
-               func.sum(case((plain & (Transaction.amount < 0), -Transaction.amount), else_=0)),
-               func.sum(case((plain & (Transaction.amount > 0), Transaction.amount), else_=0)),
-               func.sum(case((plain, 0), else_=Transaction.amount)), func.count())
-        .where(live).group_by(Transaction.account_id)
-    )}
+    sums, expected_months = {}, {}
+    rows = session.execute(
+        select(Transaction.ledger_id, Transaction.account_id, Transaction.occurred_at,
+               Transaction.amount, Transaction.transfer_id)
+        .join(Account, Account.id == Transaction.account_id)
+        .where(live, Account.deleted_at.is_(None))
+        .execution_options(yield_per=10_000)
+    )
+    for ledger_id, account_id, occurred_at, amount, transfer_id in rows:
+        parts = _split(amount, transfer_id is not None)
+        account_sums = sums.setdefault(account_id, [0, 0, 0, 0, 0])
+        month_sums = expected_months.setdefault((account_id, month_of(occurred_at)), [ledger_id, 0, 0, 0, 0])
+        for index, value in enumerate((amount, *parts, 1)):
+            account_sums[index] += value
+            if index:
+                month_sums[index] += value
     accounts = session.scalars(select(Account).where(Account.deleted_at.is_(None)).order_by(Account.id))
     for account in accounts:
         balance, *summed = sums.get(account.id, [0, 0, 0, 0, 0])
@@ -195,22 +242,6 @@ def recompute(session, *, fix=False):
                 for name, value in zip(_SUMMED, summed, strict=True):
                     setattr(account, f"total_{name}", value)
 
-    expected_months = {}
-    rows = session.execute(
-        select(Transaction.ledger_id, Transaction.account_id, Transaction.occurred_at,
-               Transaction.amount, Transaction.transfer_id)
-        .join(Account, Account.id == Transaction.account_id)
-        .where(live, Account.deleted_at.is_(None))
-        .execution_options(yield_per=10_000)
-    )
-    for ledger_id, account_id, occurred_at, amount, transfer_id in rows:
-        key = (account_id, month_of(occurred_at))
-        entry = expected_months.setdefault(key, [ledger_id, 0, 0, 0, 0])
-        spent, earned, transferred = _split(amount, transfer_id is not None)
-        entry[1] += spent
-        entry[2] += earned
-        entry[3] += transferred
-        entry[4] += 1
     stored = {(m.account_id, m.month): m for m in session.scalars(
         select(MonthlyTotal).join(Account, Account.id == MonthlyTotal.account_id)
         .where(Account.deleted_at.is_(None)))}

@@ -9,6 +9,13 @@ same database transaction as the row, with upserts that add (``debit = debit + :
 so concurrent writers cannot lose an update; balances.apply_summed calls ``add`` for
 single rows and batches, and the bulk re-filings (deleting a category, applying a rule,
 deleting an account) call ``refile``/``remove`` with the rows' condition.
+
+No write here checks a range, and none needs to: whatever path writes them (a row's
+change, a batch or import through balances.apply_summed, a rule run or re-filing, an
+account deletion, an import's revert), each stored debit and credit is the sum of parts
+of live transactions, all in the ledger's live accounts, whose all-time spent and earned
+balances.py keeps within LIMIT. So each total, and each SUM this module asks of the
+database over one ledger's rows, stays within MAX_ACCOUNTS x LIMIT < 2**63 (balances.py).
 """
 
 from collections import defaultdict
@@ -126,11 +133,29 @@ def refile(ledger_id, category, *where):
     _write(ledger_id, {key: values for key, values in changes.items() if key[0] is not None and any(values)})
 
 
+def _summed_in_python():
+    """What ``_grouped()`` gives, summed here in Python integers rather than by the
+    database: check-balances must report totals gone wrong, not fail on a SUM of them."""
+    day = day_of(Transaction.occurred_at)
+    rows = db.session.execute(
+        select(Transaction.ledger_id, Transaction.category_id, Account.currency, day, Transaction.amount)
+        .join(Account, Account.id == Transaction.account_id)
+        .where(Transaction.deleted_at.is_(None), Transaction.transfer_id.is_(None),
+               Transaction.category_id.is_not(None))
+        .execution_options(yield_per=10_000))
+    sums = defaultdict(lambda: [0, 0, 0])
+    for ledger_id, category_id, currency, when, amount in rows:
+        row = sums[(ledger_id, category_id, currency, _as_date(when))]
+        for index, part in enumerate(_parts(amount)):
+            row[index] += part
+    return dict(sums)
+
+
 def recompute(session, *, fix=False):
     """Differences between the stored day and month totals and the transactions (for
     ``flask check-balances``); with ``fix`` the stored rows are rewritten."""
     problems = []
-    expected_days = _grouped()
+    expected_days = _summed_in_python()
     expected_months = defaultdict(lambda: [0, 0, 0])
     for (ledger_id, category_id, currency, when), values in expected_days.items():
         row = expected_months[(ledger_id, category_id, currency, when.replace(day=1))]
