@@ -10,6 +10,8 @@ codes are never in a cookie.
 """
 
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
@@ -130,7 +132,9 @@ def two_factor_setup():
 
 
 def _show_codes(codes, *, first):
-    return render_template("auth/two_factor_codes.html", codes=codes, first=first)
+    # The day they were made, in the user's time zone: printed or saved with the codes.
+    made = datetime.now(ZoneInfo(current_user.timezone)).strftime("%Y-%m-%d")
+    return render_template("auth/two_factor_codes.html", codes=codes, first=first, made=made)
 
 
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
