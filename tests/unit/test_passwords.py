@@ -21,8 +21,16 @@ COMMON = "This password is one of the most common ones; choose one that is harde
     ("1qaz2wsx3edc", COMMON),
     ("999999999999", "Password must not be only digits."),
     ("Alice-alice-", "Password must differ from the username."),
-    ("x" * 1024, None),
-    ("x" * 1025, "Password must be at most 1024 characters."),
+    ("Password123!", COMMON),  # a listed word with digits and symbols around it
+    ("iloveyou1234", COMMON),
+    ("aaaaaaaaaaaa", COMMON),  # one character, a short chunk or a listed word repeated
+    ("abababababab", COMMON),
+    ("passwordpassword", COMMON),
+    ("abcdefghijkl", COMMON),  # a run of the alphabet or a keyboard row, either way
+    ("lkjhgfdsapoi", COMMON),
+    ("horse-battery-staple", None),
+    ("xy7" * 341 + "z", None),
+    ("xy7" * 341 + "zz", "Password must be at most 1024 characters."),
     ("", "Password is required."),
     (None, "Password is required."),
 ])

@@ -3,7 +3,8 @@
 Rules: at least 12 characters, at most 1024 (a hash of a megabyte is a denial of
 service), not only digits, not the username, and not one of the 20,000 most common
 passwords (Django's list, bundled in spendsense/data with its licence), compared in
-lower case as Django does.
+lower case as Django does, nor one of them with digits or symbols around it, a word
+repeated, or a run of the alphabet or a keyboard row (``is_common``).
 
 Hashing: werkzeug's scrypt with its defaults, written out so that an upgrade of
 werkzeug never changes them silently: N = 2**15, r = 8, p = 1 (128 * N * r = 32 MiB of
@@ -15,6 +16,7 @@ Tests set PASSWORD_HASH_METHOD to a cheap pbkdf2.
 """
 
 import gzip
+import string
 from functools import cache
 from importlib import resources
 
@@ -35,8 +37,27 @@ def common_passwords():
     return frozenset(line.strip() for line in gzip.decompress(data).decode("utf-8").splitlines())
 
 
+# Runs people type as if they were random: the alphabet, a keyboard row, digits.
+_RUNS = ("abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "qwertzuiopasdfghjklyxcvbnm",
+         "azertyuiopqsdfghjklmwxcvbn", "01234567890")
+_DECORATION = string.digits + string.punctuation + string.whitespace
+
+
 def is_common(password):
-    return password.lower().strip() in common_passwords()
+    """True for a password a guesser tries early: one on the list, one of them dressed
+    up with digits or symbols at its ends ("Password123!", "iloveyou1234"), a short
+    chunk or a listed word repeated ("aaaaaaaaaaaa", "passwordpassword"), or a run of the
+    alphabet, a keyboard row or the digits ("abcdefghijkl")."""
+    common = common_passwords()
+    lower = password.lower().strip()
+    core = lower.strip(_DECORATION)
+    if lower in common or core in common or len(set(lower)) <= 3:
+        return True
+    for size in range(1, len(core) // 2 + 1):
+        chunk = core[:size]
+        if len(core) % size == 0 and core == chunk * (len(core) // size) and (size <= 4 or chunk in common):
+            return True
+    return any(lower in run or lower in run[::-1] for run in _RUNS)
 
 
 def check_rules(password, username=None, *, field="password"):
