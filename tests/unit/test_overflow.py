@@ -17,8 +17,8 @@ from spendsense.extensions import db
 from spendsense.models import Account, Member
 from spendsense.services.bills import members, splits
 from spendsense.services.errors import Invalid
-from spendsense.services.ledger import accounts, balances, transactions
-from spendsense.services.ledger.commands import NewTransaction
+from spendsense.services.ledger import accounts, balances, transactions, transfers
+from spendsense.services.ledger.commands import NewTransaction, NewTransfer
 from tests.api.projects_helpers import basic as project_basic
 from tests.api.projects_helpers import create_project
 from tests.api.xpenser_client import basic
@@ -195,3 +195,25 @@ def test_check_balances_reports_totals_whose_sum_overflows_or_became_a_real(runn
     assert result.exit_code == 1 and "category day total" in result.output and "1.84e+19" in result.output
     assert runner.invoke(args=["check-balances", "--fix"]).exit_code == 0
     assert runner.invoke(args=["check-balances"]).exit_code == 0
+
+
+def test_transfers_dated_to_alternate_months_cannot_grow_one_month_past_the_limit(ledger, account, savings):
+    """Each move keeps the balance and all-time net small; the month's own sum is held too."""
+    def move(source, target, day):
+        transfers.create(ledger, NewTransfer(from_account_id=source, to_account_id=target, amount=LARGEST,
+                                             occurred_at=day))
+    for source, target, day in [(savings, account, "2024-01-15")] * 2 + [(account, savings, "2024-02-15")] * 2:
+        move(source, target, day)
+    with pytest.raises(Invalid) as caught:
+        move(savings, account, "2024-01-16")  # January would hold 3e15 in, past LIMIT
+    assert caught.value.message == balances.TOO_LARGE
+    assert balance(account) == 0 and live_count(account) == 4
+
+
+def test_a_project_holds_at_most_max_members(client, monkeypatch):
+    monkeypatch.setattr(members, "MAX_MEMBERS", 1)
+    assert create_project(client, name="Trip", project_id="trip", password="secret").status_code == 201
+    headers = project_basic("trip", "secret")
+    assert client.post("/api/projects/trip/members", data={"name": "zoe"}, headers=headers).status_code == 201
+    response = client.post("/api/projects/trip/members", data={"name": "yann"}, headers=headers)
+    assert (response.status_code, response.get_json()) == (400, {"name": [members.TOO_MANY]})
