@@ -7,6 +7,7 @@ tables plus the seeded system categories.
 """
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
@@ -81,6 +82,21 @@ def make_app(database_url, **overrides):
     app = create_app(config)
     app.test_client_class = RequestIsolatedClient
     return app
+
+
+@contextmanager
+def throttled_app(database_url, **overrides):
+    """An app with the rate limits on (TestingConfig turns them off), inside its own app
+    context, its counts emptied before and after so that no test sees another's."""
+    app = make_app(database_url, RATELIMIT_ENABLED=True, **overrides)
+    limiter.reset()
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        limiter.reset()
 
 
 @pytest.fixture(scope="session")

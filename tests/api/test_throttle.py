@@ -8,12 +8,12 @@ import pytest
 import redis
 
 from spendsense import throttle
-from spendsense.extensions import db, limiter
+from spendsense.extensions import db
 from spendsense.services.auth import users
 from tests.api.projects_helpers import basic as project_basic
 from tests.api.projects_helpers import create_project
 from tests.api.xpenser_client import basic
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD, make_app, throttled_app
 
 GUESSER = {"REMOTE_ADDR": "192.0.2.7"}  # the same address for the guesser and the neighbour
 ELSEWHERE = {"REMOTE_ADDR": "198.51.100.9"}
@@ -21,9 +21,8 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 def _limited_app(database_url, **overrides):
-    settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_ACCOUNT": "3 per minute; 5 per hour",
-                "RATELIMIT_ADDRESS": "50 per minute", **overrides}
-    return make_app(database_url, **settings)
+    settings = {"RATELIMIT_ACCOUNT": "3 per minute; 5 per hour", "RATELIMIT_ADDRESS": "50 per minute", **overrides}
+    return throttled_app(database_url, **settings)
 
 
 @pytest.fixture
@@ -34,13 +33,8 @@ def people(make_user):
 
 @pytest.fixture
 def limited(database_url, people):
-    app = _limited_app(database_url)
-    limiter.reset()
-    with app.app_context():
+    with _limited_app(database_url) as app:
         yield app.test_client()
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
 
 
 def _xpenser(client, login_, password, environ=GUESSER):
@@ -128,18 +122,13 @@ def test_v1_token_guesser_is_stopped_and_the_neighbour_gets_a_key(limited):
 
 
 def test_every_account_limit_applies(database_url, people):
-    app = _limited_app(database_url, RATELIMIT_ACCOUNT="100 per minute; 4 per hour")
-    limiter.reset()
-    with app.app_context():
+    with _limited_app(database_url, RATELIMIT_ACCOUNT="100 per minute; 4 per hour") as app:
         client = app.test_client()
         for _ in range(4):
             assert _xpenser(client, "alice", "guess").status_code == 401
         throttled = _xpenser(client, "alice", PASSWORD)
         assert throttled.status_code == 429
         assert 60 < int(throttled.headers["Retry-After"]) <= 3600
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
 
 
 # --- no credentials: a plain 401, never counted ------------------------------------
@@ -163,9 +152,7 @@ def test_requests_without_credentials_are_not_counted(limited):
 # --- the address limit -------------------------------------------------------------
 
 def test_an_address_guessing_many_accounts_is_stopped_but_not_a_known_browser(database_url, people):
-    app = _limited_app(database_url, RATELIMIT_ACCOUNT="100 per minute", RATELIMIT_ADDRESS="4 per minute")
-    limiter.reset()
-    with app.app_context():
+    with _limited_app(database_url, RATELIMIT_ACCOUNT="100 per minute", RATELIMIT_ADDRESS="4 per minute") as app:
         bobs = app.test_client()
         assert _web_login(bobs, "bob", PASSWORD).status_code == 302
         bobs.post("/logout")
@@ -176,17 +163,12 @@ def test_an_address_guessing_many_accounts_is_stopped_but_not_a_known_browser(da
         assert _xpenser(guesser, "bob", PASSWORD).status_code == 429  # a script has no cookie: it waits
         assert _web_login(bobs, "bob", PASSWORD).status_code == 302  # bob's browser is known
         assert _web_login(app.test_client(), "alice", PASSWORD, ELSEWHERE).status_code == 302
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
 
 
 # --- creating accounts and projects ------------------------------------------------
 
 def test_registering_is_limited_per_address_and_only_creations_count(database_url, app):
-    limited_app = _limited_app(database_url, RATELIMIT_SIGNUP="2 per hour")
-    limiter.reset()
-    with limited_app.app_context():
+    with _limited_app(database_url, RATELIMIT_SIGNUP="2 per hour") as limited_app:
         client = limited_app.test_client()
 
         def register(name, password="a long enough password 1"):
@@ -201,9 +183,6 @@ def test_registering_is_limited_per_address_and_only_creations_count(database_ur
             client.post("/logout")
         assert register("three").status_code == 429
         assert users.find_by_login("three") is None
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
 
 
 def _create(client, project_id, environ=GUESSER):
@@ -212,9 +191,7 @@ def _create(client, project_id, environ=GUESSER):
 
 
 def test_creating_projects_is_limited_per_address_in_the_api_and_the_web(database_url, app):
-    limited_app = _limited_app(database_url, RATELIMIT_SIGNUP="2 per hour")
-    limiter.reset()
-    with limited_app.app_context():
+    with _limited_app(database_url, RATELIMIT_SIGNUP="2 per hour") as limited_app:
         client = limited_app.test_client()
         assert _create(client, "one").status_code == 201
         assert client.post("/projects/new", data={"name": "Two", "id": "two", "password": "secret",
@@ -225,9 +202,6 @@ def test_creating_projects_is_limited_per_address_in_the_api_and_the_web(databas
         assert refused.get_data(as_text=True).endswith("\n") and "message" in refused.get_json()
         assert int(refused.headers["Retry-After"]) > 0
         assert _create(client, "four", ELSEWHERE).status_code == 201
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
 
 
 # --- keys ----------------------------------------------------------------------------
@@ -251,10 +225,8 @@ def test_address_keys(app, address, key):
 
 
 def test_addresses_behind_a_proxy_come_from_x_forwarded_for(database_url, people):
-    app = _limited_app(database_url, PROXY_COUNT=1, RATELIMIT_ACCOUNT="100 per minute",
-                       RATELIMIT_ADDRESS="2 per minute")
-    limiter.reset()
-    with app.app_context():
+    with _limited_app(database_url, PROXY_COUNT=1, RATELIMIT_ACCOUNT="100 per minute",
+                      RATELIMIT_ADDRESS="2 per minute") as app:
         client = app.test_client()
         for name in ("alice", "carol"):
             assert client.post("/api/v1/token/", data={"username": name, "password": "guess"},
@@ -263,9 +235,6 @@ def test_addresses_behind_a_proxy_come_from_x_forwarded_for(database_url, people
                            headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 429
         assert client.post("/api/v1/token/", data={"username": "bob", "password": PASSWORD},
                            headers={"X-Forwarded-For": "203.0.113.6"}).status_code == 200
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
 
 
 # --- Redis ---------------------------------------------------------------------------
@@ -280,26 +249,21 @@ def _redis_or_skip():
 def test_counts_live_in_redis_when_configured(database_url, people):
     _redis_or_skip()
     prefix = f"spendsense-test-{os.getpid()}"
-    app = _limited_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
-    limiter.reset()
-    try:
-        with app.app_context():
-            client = app.test_client()
-            for _ in range(3):
-                assert _xpenser(client, "alice", "guess").status_code == 401
-            assert _xpenser(client, "alice", PASSWORD).status_code == 429
-            assert _xpenser(client, "bob", PASSWORD).status_code == 200
-            keys = redis.Redis.from_url(REDIS_URL).keys(f"*{prefix}*")
-            assert keys and all(b"credentials" in key for key in keys)
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        limiter.reset()
+    with _limited_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix) as app:
+        client = app.test_client()
+        for _ in range(3):
+            assert _xpenser(client, "alice", "guess").status_code == 401
+        assert _xpenser(client, "alice", PASSWORD).status_code == 429
+        assert _xpenser(client, "bob", PASSWORD).status_code == 200
+        keys = redis.Redis.from_url(REDIS_URL).keys(f"*{prefix}*")
+        assert keys and all(b"credentials" in key for key in keys)
 
 
 def test_an_unreachable_storage_lets_attempts_through_rather_than_answer_500(database_url, people):
     down = "redis://127.0.0.1:1/0"
-    app = _limited_app(database_url, RATELIMIT_STORAGE_URI=down, CREDENTIAL_CACHE_URI=down)
+    # Not throttled_app: emptying the counts needs the storage this test takes away.
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_ACCOUNT="3 per minute; 5 per hour",
+                   RATELIMIT_STORAGE_URI=down, CREDENTIAL_CACHE_URI=down)
     with app.app_context():
         client = app.test_client()
         assert _xpenser(client, "alice", "guess").status_code == 401

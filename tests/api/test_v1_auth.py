@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from spendsense.extensions import db, limiter
 from spendsense.services.auth import tokens
 from tests.api.helpers import (
     BAD_CREDENTIALS,
@@ -19,7 +18,7 @@ from tests.api.helpers import (
     snapshot,
     unauthorised,
 )
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD, throttled_app
 
 # Every route that needs a key, with parameters that make a valid request.
 PROTECTED = [
@@ -135,13 +134,8 @@ def test_obtain_is_post_only(client, user):
 def limited_client(database_url, auth):
     """A client of an app that limits failed logins to 3 a minute. alice and her key
     (``auth``) are made first, in the test app's context, never in this one's."""
-    limited = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_ACCOUNT="3 per minute")
-    limiter.reset()
-    with limited.app_context():
+    with throttled_app(database_url, RATELIMIT_ACCOUNT="3 per minute") as limited:
         yield limited.test_client()
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
 
 
 def test_failed_logins_are_throttled_and_successes_do_not_count(limited_client):

@@ -15,7 +15,7 @@ from spendsense.services.ledger import accounts
 from spendsense.services.scope import ledger_for
 from tests import factories, statements
 from tests.api.helpers import ok
-from tests.conftest import make_app
+from tests.conftest import throttled_app
 
 JUNE = {"from": "2024-06-01T00:00:00", "to": "2024-06-30T23:59:59"}
 
@@ -73,13 +73,8 @@ def test_api_answers_carry_no_session_cookie(client, auth):
 
 @pytest.fixture
 def limited_client(database_url, auth):
-    limited = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_ACCOUNT="3 per minute")
-    limiter.reset()
-    with limited.app_context():
+    with throttled_app(database_url, RATELIMIT_ACCOUNT="3 per minute") as limited:
         yield limited.test_client()
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
 
 
 def test_only_limited_views_use_the_rate_limit_storage(limited_client, auth, monkeypatch):

@@ -3,12 +3,12 @@ else, and failed attempts rate-limited per address."""
 
 import pytest
 
-from spendsense.extensions import db, limiter
+from spendsense.extensions import db
 from spendsense.services.auth import tokens
 from spendsense.services.ledger import accounts
 from tests.api.helpers import snapshot
 from tests.api.xpenser_client import XClient, basic, error
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD, throttled_app
 from tests.web.helpers import login
 
 # Every route, with a request that succeeds for the right user.
@@ -76,13 +76,8 @@ def test_an_api_token_or_a_browser_session_is_not_enough(client, user, main):
 @pytest.fixture
 def limited(database_url, user, main):
     """A client of an app that allows 3 failed logins a minute per account."""
-    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_ACCOUNT="3 per minute")
-    limiter.reset()
-    with app.app_context():
+    with throttled_app(database_url, RATELIMIT_ACCOUNT="3 per minute") as app:
         yield app.test_client()
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
 
 
 def test_failed_logins_are_throttled_across_routes_and_successes_do_not_count(limited):
