@@ -132,3 +132,13 @@ def no_horizontal_overflow(page):
     assert found["inner"] <= width and found["scroll"] <= width, (
         f"{page.url} scrolls sideways: scrollWidth {found['scroll']}, innerWidth {found['inner']}, "
         f"viewport {width}; too wide: {found['wide']}")
+
+
+def create_key(page, name):
+    """Make an API key on the open /link_api/ page: the password is asked again first
+    (web/profile.py), then the answer shows the key."""
+    page.fill("#token-form [name=name]", name)
+    page.get_by_role("button", name="Create token").click()
+    page.fill("#reauth_password", PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#new-token-value")).not_to_have_value("")
