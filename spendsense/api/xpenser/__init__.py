@@ -75,16 +75,19 @@ def _verify(login, password):
         return None  # no credentials: a plain 401, not counted
     password = password or ""
     found = users.find_by_login(login)
-    # An API key first (one indexed query, no hash), before the throttle: a key is 160
-    # random bits, not a password to guess, so a right one is never refused because
-    # someone guessed the account's password. A wrong "key" is a wrong password below.
-    user = _key_holder(found, password)
-    if user is not None:
-        g.user = user
-        return user
+    # A password verified a moment ago costs neither a hash nor a query: scripts send it
+    # with every request.
+    remembered = found is not None and credential_cache.remembered(found, login, password)
+    if not remembered:
+        # Then an API key (one indexed query, no hash), before the throttle: a key is 160
+        # random bits, not a password to guess, so a right one is never refused because
+        # someone guessed the account's password. A wrong "key" is a wrong password below.
+        user = _key_holder(found, password)
+        if user is not None:
+            g.user = user
+            return user
     throttle.check(throttle.user_key(found.id) if found is not None else throttle.account_key("login", login))
-    # A password verified a moment ago (no hash), else the password's slow hash.
-    if credential_cache.remembered(found, login, password):
+    if remembered:
         user = found
     else:
         try:
