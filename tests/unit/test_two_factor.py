@@ -110,7 +110,7 @@ def test_a_recovery_code_works_once(user, enrolled):
     assert two_factor.check_code(user.id, codes[3], address="192.0.2.7") == "recovery"
     with pytest.raises(AuthenticationFailed) as caught:
         two_factor.check_code(user.id, codes[3])
-    assert caught.value.message == two_factor.WRONG_CODE
+    assert caught.value.message == two_factor.USED_RECOVERY_CODE  # named, not "not right"
     assert two_factor.unused_code_count(user.id) == 9
     events = db.session.scalars(select(SecurityEvent).where(SecurityEvent.action == "recovery_code_used")).all()
     assert [(e.detail, e.address) for e in events] == [("9 left", "192.0.2.7")]
